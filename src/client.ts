@@ -1,0 +1,130 @@
+import type { StandardBusinessDocument } from './models/sbd.js';
+import { createReceiveLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './receive/index.js';
+import { CapabilitiesResource } from './resources/capabilities.js';
+import { ConversationsResource } from './resources/conversations.js';
+import { IncomingResource } from './resources/incoming.js';
+import { OutgoingResource } from './resources/outgoing.js';
+import { StatusesResource } from './resources/statuses.js';
+import { SubscriptionsResource } from './resources/subscriptions.js';
+import { type SendInput, type SendOptions, sendMessage } from './send/index.js';
+import { createTracker, type StatusTracker, type TrackOptions } from './tracking/index.js';
+import type { AuthOption } from './transport/auth.js';
+import { Transport } from './transport/http.js';
+import type { Logger } from './transport/logger.js';
+import type { RetryOptions } from './transport/retry.js';
+import type { FetchLike, TlsOptions } from './transport/tls.js';
+import type { UserAgentOption } from './transport/user-agent.js';
+
+/**
+ * Options for {@link IntegrasjonspunktClient}.
+ * @category Client
+ */
+export interface IntegrasjonspunktClientOptions {
+  /**
+   * The IP's base URL, e.g. `https://ip.kommune.no:9093`. A path prefix (an API gateway) is kept; trailing slashes
+   * are removed (the IP answers 404 to a trailing slash).
+   */
+  baseUrl: string | URL;
+  /**
+   * Your system's part of the `User-Agent`, e.g. `'Acos Websak/1.1'` or `{ name: 'Acos Websak', version: '1.1' }`.
+   * The SDK appends `eformidling/<version> (Node.js <version>; <platform> <arch>)`.
+   */
+  userAgent?: UserAgentOption;
+  /** Credentials: Basic (the IP v4 default), Bearer, or an API key for a gateway. */
+  auth?: AuthOption;
+  /** A private CA and/or a client certificate. Verification cannot be switched off. */
+  tls?: TlsOptions;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** Timeout per attempt, in ms. @defaultValue 30 000 */
+  timeoutMs?: number;
+  /** Retry policy for safe requests; a number is the retry count; `false` turns retries off. @defaultValue 3 retries */
+  retry?: RetryOptions | number | false;
+  /** A fetch implementation (tests, proxies). */
+  fetch?: FetchLike;
+  /** Where the SDK logs requests, retries and warnings; silent by default. */
+  logger?: Logger;
+}
+
+/**
+ * The client for one integrasjonspunkt: every endpoint of the eFormidling 2 API as resources, plus the send
+ * strategies, status trackers and the receive loop.
+ *
+ * @example
+ * ```ts
+ * import { IntegrasjonspunktClient } from 'eformidling';
+ *
+ * const ip = new IntegrasjonspunktClient({
+ *   baseUrl: 'https://localhost:9093',
+ *   auth: { type: 'basic', username: 'fagsystem', password: process.env.IP_PASSWORD! },
+ *   userAgent: 'Acos Websak/1.1',
+ * });
+ * const { capabilities } = await ip.capabilities.get('910075918');
+ * ```
+ * @category Client
+ */
+export class IntegrasjonspunktClient {
+  /** `GET /api/capabilities/{receiver}`. */
+  readonly capabilities: CapabilitiesResource;
+  /** `/api/messages/out`. */
+  readonly outgoing: OutgoingResource;
+  /** `/api/messages/in`. */
+  readonly incoming: IncomingResource;
+  /** `/api/statuses`. */
+  readonly statuses: StatusesResource;
+  /** `/api/conversations`. */
+  readonly conversations: ConversationsResource;
+  /** `/api/subscriptions`. */
+  readonly subscriptions: SubscriptionsResource;
+  /** @internal */
+  readonly transport: Transport;
+  readonly #options: IntegrasjonspunktClientOptions;
+
+  constructor(options: IntegrasjonspunktClientOptions) {
+    if (!options || typeof options !== 'object') throw new TypeError('options are required: { baseUrl, ... }');
+    this.#options = { ...options };
+    this.transport = new Transport(options);
+    this.capabilities = new CapabilitiesResource(this.transport);
+    this.outgoing = new OutgoingResource(this.transport);
+    this.incoming = new IncomingResource(this.transport);
+    this.statuses = new StatusesResource(this.transport);
+    this.conversations = new ConversationsResource(this.transport);
+    this.subscriptions = new SubscriptionsResource(this.transport);
+  }
+
+  /** The normalised base URL. */
+  get baseUrl(): string {
+    return this.transport.baseUrl;
+  }
+
+  /** The `User-Agent` sent on every request. */
+  get userAgent(): string {
+    return this.transport.userAgent;
+  }
+
+  /**
+   * A new client with some options changed; this one is left as it is.
+   * @example const patient = ip.withOptions({ timeoutMs: 120_000 });
+   */
+  withOptions(overrides: Partial<IntegrasjonspunktClientOptions>): IntegrasjonspunktClient {
+    return new IntegrasjonspunktClient({ ...this.#options, ...overrides });
+  }
+
+  /**
+   * Sends a message with its files: one-step multipart when everything is small, otherwise create → upload → send.
+   * Validates locally first, and never leaves a half-sent message behind.
+   */
+  send(input: SendInput, options?: SendOptions): Promise<StandardBusinessDocument> {
+    return sendMessage(this, input, options);
+  }
+
+  /** Follows the statuses of messages until they are delivered, read or failed. */
+  track(messageIds?: readonly string[], options?: TrackOptions): StatusTracker {
+    return createTracker(this, messageIds, options);
+  }
+
+  /** Starts a receive loop: peek → pop → `handler` → delete, deleting only after the handler succeeded. */
+  receive(handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
+    return createReceiveLoop(this, handler, options);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Encodes path parameters so an id can never escape its segment (`/`, `?`, `#`, `..`).
+ * @example path`/api/messages/out/${messageId}`
+ */
+export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    const text = String(value);
+    if (text === '' || text === '.' || text === '..') throw new TypeError(`invalid path parameter '${text}'`);
+    out += encodeURIComponent(text) + (strings[i + 1] ?? '');
+  });
+  return out;
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * A string type that suggests the known literals in editors but accepts any other string, so a value added by a
+ * newer IP neither breaks parsing nor the types.
+ * @category Models
+ */
+export type OpenEnum<T extends string> = T | (string & {});
+
+/**
+ * A lenient enum for responses: any string parses, the type lists the known values.
+ * @internal
+ */
+export function openEnum<const T extends readonly [string, ...string[]]>(_values: T) {
+  return z.string() as unknown as z.ZodType<OpenEnum<T[number]>, string>;
+}
+
+/** ISO-8601 date-time as the IP writes it (with offset); kept as a string. @internal */
+export const DateTimeString = z.string();
+
+/** An ISO-8601 date-time, checked on requests. @internal */
+export const StrictDateTime = z.iso.datetime({ offset: true, local: true });

@@ -1,0 +1,42 @@
+import { RequestValidationError } from '../errors.js';
+import { path } from '../internal/path.js';
+import { type Capabilities, CapabilitiesSchema } from '../models/capabilities.js';
+import { toPrimaryIdentifier } from '../models/identifiers.js';
+import type { RequestOptions } from '../transport/http.js';
+import { Resource } from './resource.js';
+
+/** Options for {@link CapabilitiesResource.get}. @category Resources */
+export interface CapabilitiesGetOptions extends RequestOptions {
+  /** Limit the answer to one process URN. */
+  process?: string;
+  /** Security level (1-4) for the registry lookup. */
+  securityLevel?: number;
+}
+
+/**
+ * `GET /api/capabilities/{receiverIdentifier}`: what a receiver can take.
+ * @category Resources
+ */
+export class CapabilitiesResource extends Resource {
+  /**
+   * Looks up the receiver's capabilities. A `0192:` prefix is stripped (the IP wants bare ids).
+   * @throws {@link NotFoundError} when the service registry does not know the receiver.
+   * @example
+   * ```ts
+   * const { capabilities } = await ip.capabilities.get('910075918', { process: PROCESSES.arkivmelding.administrasjon });
+   * ```
+   */
+  get(receiverIdentifier: string, options: CapabilitiesGetOptions = {}): Promise<Capabilities> {
+    const id = toPrimaryIdentifier(receiverIdentifier);
+    if (!id) throw new RequestValidationError('receiverIdentifier', 'must not be empty');
+    const { process, securityLevel, ...requestOptions } = options;
+    if (securityLevel !== undefined && (!Number.isInteger(securityLevel) || securityLevel < 1 || securityLevel > 4)) {
+      throw new RequestValidationError('securityLevel', 'must be a whole number from 1 to 4');
+    }
+    return this.transport.json(
+      { method: 'GET', path: path`/api/capabilities/${id}`, query: { process, securityLevel } },
+      CapabilitiesSchema,
+      requestOptions,
+    );
+  }
+}

@@ -1,0 +1,93 @@
+import { path } from '../internal/path.js';
+import { type Conversation, ConversationSchema } from '../models/conversation.js';
+import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
+import { PageSchema } from '../models/page.js';
+import type { Direction, ServiceIdentifier } from '../models/status.js';
+import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { RequestOptions } from '../transport/http.js';
+import { Resource } from './resource.js';
+
+const ConversationPageSchema = PageSchema(ConversationSchema);
+
+/** Filters for `GET /api/conversations` (reference 3.5). @category Resources */
+export interface ConversationListFilter {
+  conversationId?: string;
+  messageId?: string;
+  /** Full receiver id, e.g. `0192:910075918`. */
+  receiver?: string;
+  /** Primary receiver id; a `0192:` prefix is stripped. */
+  receiverIdentifier?: string;
+  sender?: string;
+  senderIdentifier?: string;
+  serviceIdentifier?: ServiceIdentifier;
+  messageReference?: string;
+  messageTitle?: string;
+  pollable?: boolean;
+  finished?: boolean;
+  direction?: Direction;
+  /** `yyyy-MM-dd`, whole days in Europe/Oslo. */
+  lastUpdateFrom?: string;
+  lastUpdateTo?: string;
+  sort?: string | string[];
+  pageSize?: number;
+}
+
+/**
+ * `/api/conversations`: one record per message with its statuses.
+ * @category Resources
+ */
+export class ConversationsResource extends Resource {
+  /** Searches conversations, newest first by default. */
+  list(filter: ConversationListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<Conversation> {
+    const { pageSize, receiverIdentifier, senderIdentifier, serviceIdentifier, ...rest } = filter;
+    const query = {
+      ...rest,
+      receiverIdentifier: receiverIdentifier === undefined ? undefined : toPrimaryIdentifier(receiverIdentifier),
+      senderIdentifier: senderIdentifier === undefined ? undefined : toPartOrPrimaryIdentifier(senderIdentifier),
+      serviceIdentifier: serviceIdentifier?.toUpperCase(),
+    };
+    return paginate(
+      (page, size) =>
+        this.transport.json(
+          { method: 'GET', path: '/api/conversations', query: { ...query, page, size } },
+          ConversationPageSchema,
+          options,
+        ),
+      { pageSize },
+    );
+  }
+
+  /** An outgoing conversation by numeric id. @throws {@link NotFoundError} */
+  get(id: number, options: RequestOptions = {}): Promise<Conversation> {
+    return this.transport.json({ method: 'GET', path: path`/api/conversations/${id}` }, ConversationSchema, options);
+  }
+
+  /** An outgoing conversation by messageId. @throws {@link NotFoundError} */
+  getByMessageId(messageId: string, options: RequestOptions = {}): Promise<Conversation> {
+    return this.transport.json({ method: 'GET', path: path`/api/conversations/messageId/${messageId}` }, ConversationSchema, options);
+  }
+
+  /** Conversations the IP still polls the transport for. */
+  queue(options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<Conversation> {
+    const { pageSize, ...requestOptions } = options;
+    return paginate(
+      (page, size) =>
+        this.transport.json(
+          { method: 'GET', path: '/api/conversations/queue', query: { page, size } },
+          ConversationPageSchema,
+          requestOptions,
+        ),
+      { pageSize },
+    );
+  }
+
+  /** Deletes a conversation and its statuses (always succeeds, also for unknown ids). */
+  async delete(id: number, options: RequestOptions = {}): Promise<void> {
+    await this.transport.empty({ method: 'DELETE', path: path`/api/conversations/${id}` }, options);
+  }
+
+  /** Deletes the conversation of a messageId and its statuses. */
+  async deleteByMessageId(messageId: string, options: RequestOptions = {}): Promise<void> {
+    await this.transport.empty({ method: 'DELETE', path: path`/api/conversations/messageId/${messageId}` }, options);
+  }
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { isApiError, RequestValidationError } from '../errors.js';
+import { path } from '../internal/path.js';
+import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
+import { PageSchema } from '../models/page.js';
+import { type StandardBusinessDocument, StandardBusinessDocumentRequestSchema, StandardBusinessDocumentSchema } from '../models/sbd.js';
+import type { ServiceIdentifier } from '../models/status.js';
+import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import { sendMultipart } from '../send/multipart.js';
+import { type RequestOptions, toIssues } from '../transport/http.js';
+import { isTransient } from '../transport/retry.js';
+import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
+import { Resource } from './resource.js';
+
+const SbdPageSchema = PageSchema(StandardBusinessDocumentSchema);
+
+/** Filters for `GET /api/messages/out` (reference 3.2.5). @category Resources */
+export interface OutgoingListFilter {
+  conversationId?: string;
+  messageId?: string;
+  processIdentifier?: string;
+  /** A `0192:` prefix is stripped. */
+  receiverIdentifier?: string;
+  senderIdentifier?: string;
+  serviceIdentifier?: ServiceIdentifier;
+  sort?: string | string[];
+  pageSize?: number;
+}
+
+/** Options for {@link OutgoingResource.upload}. @category Resources */
+export interface UploadOptions extends RequestOptions {
+  /** The attachment's title (sent as the `title` query parameter); overrides `file.title`. */
+  title?: string;
+  /** Called as bytes are handed to the connection. */
+  onProgress?: (progress: { bytesSent: number; totalBytes: number | undefined }) => void;
+}
+
+/**
+ * `/api/messages/out`: create, upload, send, and the queue of created-but-not-sent messages.
+ * Most integrators use `ip.send()`, which picks a strategy and cleans up after failures.
+ * @category Resources
+ */
+export class OutgoingResource extends Resource {
+  /**
+   * Creates a message (`POST /api/messages/out`). A missing messageId is generated here, so the call can be retried
+   * safely: after a lost response the SDK asks the IP whether the first attempt succeeded instead of creating a
+   * duplicate (the IP would answer `MessageAlreadyExistsException`).
+   * @returns the SBD as the IP stored it, with its defaults filled in.
+   * @throws {@link RequestValidationError} when the SBD breaks the IP's shape rules (nothing is sent).
+   */
+  async create(sbd: StandardBusinessDocument, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
+    const body = withMessageId(validateSbd(sbd));
+    const messageId = body.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+    return this.transport.withRetry(
+      async (attempt) => {
+        try {
+          return await this.transport.json(
+            { method: 'POST', path: '/api/messages/out', json: body, retry: false },
+            StandardBusinessDocumentSchema,
+            options,
+          );
+        } catch (error) {
+          if (attempt > 1 && isApiError(error) && error.exception === 'MessageAlreadyExistsException') {
+            // Our earlier attempt got through; its response was lost.
+            const stored = await this.#find(messageId, options);
+            if (stored) return stored;
+          }
+          if (isTransient(error)) {
+            const stored = await this.#find(messageId, options).catch(() => null);
+            if (stored) return stored;
+          }
+          throw error;
+        }
+      },
+      { signal: options.signal },
+    );
+  }
+
+  async #find(messageId: string, options: RequestOptions): Promise<StandardBusinessDocument | null> {
+    try {
+      return await this.get(messageId, options);
+    } catch (error) {
+      if (isApiError(error) && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Uploads one file to a created message (`PUT /api/messages/out/{messageId}`), streamed, with `Content-Length`
+   * (the IP's per-service size check reads it) and an RFC 6266 `Content-Disposition` for non-ASCII names.
+   * Retried only when the content can be read again (bytes, Blob, `fromPath`).
+   */
+  async upload(messageId: string, file: Upload, options: UploadOptions = {}): Promise<void> {
+    const { title = file.title, onProgress, ...requestOptions } = options;
+    if (!file.filename) throw new RequestValidationError('file.filename', 'must not be empty');
+    const prepared = prepareBody(file);
+    const headers: Record<string, string> = {
+      'content-type': file.mimeType ?? mimeTypeOf(file.filename),
+      'content-disposition': contentDisposition(file.filename, title),
+    };
+    if (prepared.size !== undefined) headers['content-length'] = String(prepared.size);
+    await this.transport.empty(
+      {
+        method: 'PUT',
+        path: path`/api/messages/out/${messageId}`,
+        query: { title },
+        body: () => (onProgress ? withProgress(prepared.open(), prepared.size, onProgress) : prepared.open()),
+        headers,
+        retry: prepared.replayable,
+        upload: true,
+      },
+      requestOptions,
+    );
+  }
+
+  /**
+   * Sends a created message (`POST /api/messages/out/{messageId}`). Never retried: the IP does not make it
+   * idempotent.
+   */
+  async send(messageId: string, options: RequestOptions = {}): Promise<void> {
+    await this.transport.empty({ method: 'POST', path: path`/api/messages/out/${messageId}`, retry: false }, options);
+  }
+
+  /**
+   * Creates, attaches and sends in one call (`POST /api/messages/out/multipart`); every file at most 5 MiB.
+   * @remarks If the IP's send-stage validation fails, it answers 400 but keeps the created message (reference
+   * 3.2.4); `ip.send()` cleans that up for you.
+   */
+  sendMultipart(sbd: StandardBusinessDocument, files: readonly Upload[], options: RequestOptions = {}): Promise<StandardBusinessDocument> {
+    const body = withMessageId(validateSbd(sbd));
+    return sendMultipart(this.transport, body, files, options);
+  }
+
+  /** A created-but-not-sent message. @throws {@link NotFoundError} when unknown or already transmitted. */
+  get(messageId: string, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
+    return this.transport.json({ method: 'GET', path: path`/api/messages/out/${messageId}` }, StandardBusinessDocumentSchema, options);
+  }
+
+  /** The outgoing queue: messages created but not yet transmitted. */
+  list(filter: OutgoingListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<StandardBusinessDocument> {
+    const { pageSize, receiverIdentifier, senderIdentifier, serviceIdentifier, ...rest } = filter;
+    const query = {
+      ...rest,
+      receiverIdentifier: receiverIdentifier === undefined ? undefined : toPrimaryIdentifier(receiverIdentifier),
+      senderIdentifier: senderIdentifier === undefined ? undefined : toPartOrPrimaryIdentifier(senderIdentifier),
+      serviceIdentifier: serviceIdentifier?.toUpperCase(),
+    };
+    return paginate(
+      (page, size) =>
+        this.transport.json({ method: 'GET', path: '/api/messages/out', query: { ...query, page, size } }, SbdPageSchema, options),
+      { pageSize },
+    );
+  }
+
+  /** Deletes a created message and its files (always succeeds; statuses stay). */
+  async delete(messageId: string, options: RequestOptions = {}): Promise<void> {
+    await this.transport.empty({ method: 'DELETE', path: path`/api/messages/out/${messageId}` }, options);
+  }
+}
+
+/** Validates an SBD against the IP's strict request shape. @internal */
+export function validateSbd(sbd: StandardBusinessDocument): StandardBusinessDocument {
+  const result = StandardBusinessDocumentRequestSchema.safeParse(sbd);
+  if (!result.success) {
+    const issues = toIssues(result.error);
+    throw new RequestValidationError(issues[0]?.path || 'sbd', issues[0]?.message ?? 'invalid SBD', issues);
+  }
+  return result.data;
+}
+
+/** Returns the SBD with a messageId, generating one when missing. @internal */
+export function withMessageId(sbd: StandardBusinessDocument): StandardBusinessDocument {
+  const doc = sbd.standardBusinessDocumentHeader.documentIdentification;
+  if (doc.instanceIdentifier) return sbd;
+  return {
+    ...sbd,
+    standardBusinessDocumentHeader: {
+      ...sbd.standardBusinessDocumentHeader,
+      documentIdentification: { ...doc, instanceIdentifier: randomUUID() },
+    },
+  };
+}
+
+function withProgress(body: BodyInit, total: number | undefined, onProgress: NonNullable<UploadOptions['onProgress']>): BodyInit {
+  let sent = 0;
+  const source = body as unknown as AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array | Blob | string;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    const iterable: AsyncIterable<Uint8Array> | Iterable<Uint8Array> =
+      typeof source === 'string'
+        ? [Buffer.from(source)]
+        : source instanceof Uint8Array
+          ? [source]
+          : source instanceof Blob
+            ? (source.stream() as unknown as AsyncIterable<Uint8Array>)
+            : (source as AsyncIterable<Uint8Array>);
+    for await (const chunk of iterable) {
+      sent += chunk.byteLength;
+      yield chunk;
+      onProgress({ bytesSent: sent, totalBytes: total });
+    }
+  }
+  return counted() as unknown as BodyInit;
+}

@@ -1,0 +1,69 @@
+/**
+ * TLS settings for an IP with a private CA or mutual TLS. Certificate verification is always on.
+ * @category Client
+ */
+export interface TlsOptions {
+  /** Trusted CA certificate(s), PEM. Replaces the default trust store for this client. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Client certificate (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  /** Client private key (PEM) for mutual TLS. */
+  key?: string | Buffer;
+  /** Passphrase of `key`. */
+  passphrase?: string;
+  /** Server name to verify when it differs from the URL's host. */
+  servername?: string;
+}
+
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * A fetch that verifies the IP's certificate against `tls.ca` and presents a client certificate.
+ * Node's global fetch takes no per-request CA, so this goes through the `undici` package's own Agent and fetch
+ * (loaded only when `tls` is set), and hands back a standard `Response`.
+ * @internal
+ */
+export function createTlsFetch(tls: TlsOptions): FetchLike {
+  const rejectUnauthorized = (tls as { rejectUnauthorized?: unknown }).rejectUnauthorized;
+  if (rejectUnauthorized === false) {
+    throw new TypeError("tls: certificate verification cannot be switched off; give the IP's CA in tls.ca instead");
+  }
+  let ready: Promise<{ fetch: typeof import('undici').fetch; agent: import('undici').Agent }> | undefined;
+  const load = () => {
+    ready ??= import('undici').then((undici) => ({
+      fetch: undici.fetch,
+      agent: new undici.Agent({
+        connect: {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          rejectUnauthorized: true,
+        },
+      }),
+    }));
+    return ready;
+  };
+  return async (input, init) => {
+    const { fetch, agent } = await load();
+    const request = input instanceof Request ? input : new Request(input, init);
+    const extra = (init ?? {}) as { duplex?: string };
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: [...request.headers],
+      body: request.body as never,
+      signal: request.signal,
+      redirect: request.redirect,
+      duplex: (extra.duplex ?? (request.body ? 'half' : undefined)) as 'half',
+      dispatcher: agent,
+    });
+    const status = response.status;
+    const nullBody = status === 204 || status === 205 || status === 304;
+    return new Response(nullBody ? null : (response.body as ReadableStream<Uint8Array> | null), {
+      status,
+      statusText: response.statusText,
+      headers: [...response.headers] as [string, string][],
+    });
+  };
+}

@@ -1,0 +1,17 @@
+import { VERSION } from '../version.js';
+
+/** The integrator's part of the `User-Agent`: a string such as `'Acos Websak/1.1'`, or a name and version. */
+export type UserAgentOption = string | { name: string; version?: string };
+
+/**
+ * Builds the `User-Agent` the IP's guide asks for:
+ * `<integrator part> eformidling/<sdk version> (Node.js <version>; <platform> <arch>)`.
+ * With no integrator part, the SDK's own part is still sent.
+ */
+export function buildUserAgent(option?: UserAgentOption): string {
+  const own = `eformidling/${VERSION} (Node.js ${process.versions.node}; ${process.platform} ${process.arch})`;
+  if (option === undefined) return own;
+  const prefix = typeof option === 'string' ? option.trim() : `${option.name}${option.version ? `/${option.version}` : ''}`;
+  if (/[\r\n]/.test(prefix)) throw new TypeError('userAgent must not contain line breaks');
+  return prefix ? `${prefix} ${own}` : own;
+}

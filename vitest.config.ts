@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^eformidling\/mock$/, replacement: src('mock/index.ts') },
+      { find: /^eformidling\/rabbitmq$/, replacement: src('connector/index.ts') },
+      { find: /^eformidling$/, replacement: src('index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/index.ts', 'src/version.ts', 'src/cli/bin.ts', 'src/mock/bin.ts', 'src/connector/bin.ts'],
+      reporter: ['text-summary'],
+      thresholds: { lines: 90, branches: 90 },
+    },
+  },
+});
