@@ -2,19 +2,22 @@
  * `eformidling`: the TypeScript SDK for the eFormidling integrasjonspunkt (IP).
  * @packageDocumentation
  */
+
+export * from './asic/index.js';
 export { IntegrasjonspunktClient, type IntegrasjonspunktClientOptions } from './client.js';
 export * from './errors.js';
+export * from './messages/index.js';
 export * from './models/index.js';
 export type { ContinuablePage, PagedAsyncIterable, PageSettings } from './pagination.js';
-export type { MessageHandler, ReceivedMessage, ReceiveLoop, ReceiveOptions } from './receive/index.js';
+export * from './receive/index.js';
 export type { CapabilitiesGetOptions, CapabilitiesResource } from './resources/capabilities.js';
 export type { ConversationListFilter, ConversationsResource } from './resources/conversations.js';
 export { type Download, type IncomingFilter, type IncomingResource, normalizeIncomingFilter } from './resources/incoming.js';
 export type { OutgoingListFilter, OutgoingResource, UploadOptions } from './resources/outgoing.js';
 export type { StatusesResource, StatusListFilter } from './resources/statuses.js';
 export type { SubscriptionsResource } from './resources/subscriptions.js';
-export type { SendInput, SendOptions } from './send/index.js';
-export type { StatusTracker, TrackOptions } from './tracking/index.js';
+export * from './send/index.js';
+export * from './tracking/index.js';
 export type { AuthOption } from './transport/auth.js';
 export type { RequestOptions } from './transport/http.js';
 export type { Logger } from './transport/logger.js';

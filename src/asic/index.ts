@@ -1,0 +1,2 @@
+/** ASiC-E reading. Filled in by the receive work. @module */
+export {};
