@@ -1,6 +1,15 @@
 import type { IntegrasjonspunktClient } from '../client.js';
 import type { RequestOptions } from '../transport/http.js';
 
+export {
+  createStatusFollower,
+  type FollowerPollStats,
+  type FollowerStart,
+  StatusFollower,
+  type StatusFollowerOptions,
+  type StatusFollowerState,
+} from './follower.js';
+
 /** Options for `ip.track()`. @category Tracking */
 export interface TrackOptions extends RequestOptions {
   strategy?: 'per-id' | 'search' | 'queue';

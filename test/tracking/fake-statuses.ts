@@ -1,0 +1,108 @@
+import { HttpResponse, http } from 'msw';
+
+/** A status row as the fake keeps it. */
+export interface FakeStatus {
+  id: number;
+  lastUpdate: string;
+  status: string;
+  messageId: string;
+  conversationId: string;
+  convId: number;
+  description?: string;
+}
+
+/**
+ * A small in-memory model of the IP's `/api/statuses` endpoints (reference 3.4): window filter on `lastUpdate`
+ * (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, and a request log.
+ */
+export class FakeStatuses {
+  readonly rows: FakeStatus[] = [];
+  readonly queue: number[] = [];
+  readonly requests: string[] = [];
+  nextId = 100;
+  now = Date.parse('2026-08-20T09:00:00+02:00');
+  queueEnabled = false;
+
+  add(messageId: string, status: string, options: { id?: number; at?: number; description?: string } = {}): FakeStatus {
+    const id = options.id ?? this.nextId++;
+    if (id >= this.nextId) this.nextId = id + 1;
+    const row: FakeStatus = {
+      id,
+      lastUpdate: new Date(options.at ?? this.now).toISOString(),
+      status,
+      messageId,
+      conversationId: `conv-${messageId}`,
+      convId: 1,
+      ...(options.description === undefined ? {} : { description: options.description }),
+    };
+    this.rows.push(row);
+    if (this.queueEnabled) this.queue.push(id);
+    return row;
+  }
+
+  deleteMessage(messageId: string): void {
+    for (let i = this.rows.length - 1; i >= 0; i--) if (this.rows[i]?.messageId === messageId) this.rows.splice(i, 1);
+  }
+
+  tick(ms = 1000): void {
+    this.now += ms;
+  }
+
+  handlers(base = 'http://ip.test') {
+    return [
+      http.get(`${base}/api/statuses/peek`, () => {
+        this.requests.push('peek');
+        const id = this.queue[0];
+        if (id === undefined) return new HttpResponse(null, { status: 204 });
+        return HttpResponse.json(this.rows.find((r) => r.id === id));
+      }),
+      http.delete(`${base}/api/statuses/:id`, ({ params }) => {
+        this.requests.push(`delete ${params.id}`);
+        const i = this.queue.indexOf(Number(params.id));
+        if (i < 0) return new HttpResponse(null, { status: 404 });
+        this.queue.splice(i, 1);
+        return new HttpResponse(null, { status: 200 });
+      }),
+      http.get(`${base}/api/statuses/:messageId`, ({ params, request }) => {
+        this.requests.push(`message ${params.messageId}`);
+        const url = new URL(request.url);
+        return HttpResponse.json(page(this.rows.filter((r) => r.messageId === params.messageId).sort(byId), url));
+      }),
+      http.get(`${base}/api/statuses`, ({ request }) => {
+        const url = new URL(request.url);
+        this.requests.push(`search ${url.searchParams.get('size')}`);
+        let rows = [...this.rows];
+        const from = url.searchParams.get('fromDateTime');
+        const to = url.searchParams.get('toDateTime');
+        if (from && to) {
+          const f = Date.parse(from);
+          const t = Date.parse(to);
+          rows = rows.filter((r) => Date.parse(r.lastUpdate) >= f && Date.parse(r.lastUpdate) <= t);
+        }
+        rows.sort(byId);
+        if (url.searchParams.get('sort') === 'id,desc') rows.reverse();
+        return HttpResponse.json(page(rows, url));
+      }),
+    ];
+  }
+}
+
+const byId = (a: FakeStatus, b: FakeStatus) => a.id - b.id;
+
+function page(rows: FakeStatus[], url: URL) {
+  const size = Number(url.searchParams.get('size') ?? 10);
+  const number = Number(url.searchParams.get('page') ?? 0);
+  const content = rows.slice(number * size, number * size + size);
+  const totalPages = Math.ceil(rows.length / size);
+  return {
+    content,
+    last: number >= totalPages - 1,
+    first: number === 0,
+    number,
+    size,
+    totalElements: rows.length,
+    totalPages,
+    numberOfElements: content.length,
+    empty: content.length === 0,
+  };
+}
