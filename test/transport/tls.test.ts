@@ -15,7 +15,8 @@ beforeAll(async () => {
     { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: false },
     (req, res) => {
       const socket = req.socket as import('node:tls').TLSSocket;
-      seenClientCert = socket.getPeerCertificate()?.subject?.CN;
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      seenClientCert = Array.isArray(cn) ? cn[0] : cn;
       if (req.url === '/api/capabilities/910075918') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"capabilities":[]}');
       } else {

@@ -260,6 +260,28 @@ describe('timeouts and abort', () => {
     expect(calls).toBe(1);
   });
 
+  it('leaves no abort listener behind on a long-lived signal', async () => {
+    server.use(http.get(`${BASE}/api/statuses/peek`, () => new HttpResponse(null, { status: 204 })));
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added += 1;
+      add(...args);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      removed += 1;
+      remove(...args);
+    }) as typeof signal.removeEventListener;
+    const ip = client();
+    for (let i = 0; i < 5; i++) await ip.statuses.peek({ signal });
+    expect(added).toBeGreaterThan(0);
+    expect(removed).toBe(added);
+  });
+
   it('does not send anything when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('early'));
@@ -443,11 +465,12 @@ describe('secrets', () => {
 
 describe('type guards', () => {
   it('recognise errors from another copy of the package by brand and name', () => {
+    const brand = Symbol.for('eformidling.error');
     class NotFoundErrorCopy extends Error {
-      readonly [Symbol.for('eformidling.error')] = true;
       constructor() {
         super('copy');
         this.name = 'NotFoundError';
+        Object.defineProperty(this, brand, { value: true });
       }
     }
     class ApiErrorCopy extends NotFoundErrorCopy {}
