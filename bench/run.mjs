@@ -1,0 +1,39 @@
+// Runs every bench/*.bench.mjs (after `npm run build`), prints one table and writes bench/results.json as
+// [{ name, value, unit, baseline, ratio, target, pass }]. Figures are ratios against a raw baseline measured in
+// the same run; nothing here asserts timings in tests. Exit code 1 when a row misses its target.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+
+const results = [];
+for (const file of files) {
+  const started = performance.now();
+  process.stdout.write(`running ${file} … `);
+  const { default: run } = await import(new URL(file, import.meta.url));
+  const rows = await run();
+  for (const r of rows) results.push({ bench: file.replace('.bench.mjs', ''), ...r });
+  console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+console.log(`\nNode ${process.version}, ${process.platform} ${process.arch}`);
+console.table(
+  results.map((r) => ({
+    bench: r.bench,
+    name: r.name,
+    value: `${r.value} ${r.unit}`,
+    baseline: `${r.baseline} ${r.unit}`,
+    ratio: r.ratio,
+    target: r.target,
+    pass: r.pass ? 'yes' : 'NO',
+  })),
+);
+writeFileSync(new URL('results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+const failed = results.filter((r) => !r.pass);
+console.log(failed.length ? `${failed.length} of ${results.length} targets missed` : `all ${results.length} targets met`);
+process.exitCode = failed.length ? 1 : 0;
