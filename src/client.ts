@@ -6,7 +6,15 @@ import { IncomingResource } from './resources/incoming.js';
 import { OutgoingResource } from './resources/outgoing.js';
 import { StatusesResource } from './resources/statuses.js';
 import { SubscriptionsResource } from './resources/subscriptions.js';
-import { type SendInput, type SendOptions, sendMessage } from './send/index.js';
+import {
+  type ResumeSendOptions,
+  resumeSend,
+  type SendInput,
+  type SendOptions,
+  type SendToOptions,
+  sendMessage,
+  sendTo,
+} from './send/index.js';
 import { createTracker, type StatusTracker, type TrackOptions } from './tracking/index.js';
 import type { AuthOption } from './transport/auth.js';
 import { Transport } from './transport/http.js';
@@ -14,6 +22,7 @@ import type { Logger } from './transport/logger.js';
 import type { RetryOptions } from './transport/retry.js';
 import type { FetchLike, TlsOptions } from './transport/tls.js';
 import type { UserAgentOption } from './transport/user-agent.js';
+import type { Upload } from './uploads.js';
 
 /**
  * Options for {@link IntegrasjonspunktClient}.
@@ -111,11 +120,53 @@ export class IntegrasjonspunktClient {
   }
 
   /**
-   * Sends a message with its files: one-step multipart when everything is small, otherwise create → upload → send.
-   * Validates locally first, and never leaves a half-sent message behind.
+   * Sends a message with its files: one-step multipart when everything is small, otherwise create → upload (each
+   * file streamed) → send. Validates locally first, never leaves a half-sent message behind (unless
+   * `keepOnFailure`), never creates a duplicate after a lost response and never sends twice.
+   * @param input - the SBD (see the message builders, e.g. `arkivmelding()`) and its files.
+   * @param options - `strategy` (`'auto'`), `onProgress`, `signal`, `keepOnFailure`, `oneStepMaxBytes`, `timeoutMs`.
+   * @returns the SBD as the IP stored it.
+   * @throws {@link RequestValidationError} when a local check fails (nothing was sent).
+   * @throws {@link SendError} when a step failed; it names the step and carries the messageId.
+   * @example
+   * ```ts
+   * const sbd = arkivmelding({ sender: '910077473', receiver: '910075918', hoveddokument: 'vedtak.pdf' });
+   * await ip.send({ sbd, files: [{ filename: 'arkivmelding.xml', content: xml }, await fromPath('./vedtak.pdf')] });
+   * ```
    */
   send(input: SendInput, options?: SendOptions): Promise<StandardBusinessDocument> {
     return sendMessage(this, input, options);
+  }
+
+  /**
+   * Finishes a message kept after a failed send (`keepOnFailure: true`): uploads the files the IP does not have yet
+   * and sends it once.
+   * @param messageId - the id from {@link SendError.messageId}.
+   * @param files - all of the message's files (those already uploaded are skipped).
+   * @throws {@link NotFoundError} when the message is unknown or was already transmitted.
+   */
+  resumeSend(messageId: string, files?: readonly Upload[], options?: ResumeSendOptions): Promise<StandardBusinessDocument> {
+    return resumeSend(this, messageId, files, options);
+  }
+
+  /**
+   * Addresses a message to `receiver`, checks the receiver's capabilities for the message's process and document
+   * type, then sends it like {@link IntegrasjonspunktClient.send}.
+   * @param receiver - organisation number (`910075918` or `0192:910075918`), personal id (DPI) or NHN id.
+   * @param message - an SBD from a message builder.
+   * @throws {@link ReceiverNotCapableError} when the receiver cannot take that process or document type.
+   * @example
+   * ```ts
+   * await ip.sendTo('910075918', arkivmelding({ hoveddokument: 'vedtak.pdf' }), files);
+   * ```
+   */
+  sendTo(
+    receiver: string,
+    message: StandardBusinessDocument,
+    files?: readonly Upload[],
+    options?: SendToOptions,
+  ): Promise<StandardBusinessDocument> {
+    return sendTo(this, receiver, message, files, options);
   }
 
   /** Follows the statuses of messages until they are delivered, read or failed. */

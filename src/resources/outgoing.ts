@@ -88,28 +88,44 @@ export class OutgoingResource extends Resource {
   /**
    * Uploads one file to a created message (`PUT /api/messages/out/{messageId}`), streamed, with `Content-Length`
    * (the IP's per-service size check reads it) and an RFC 6266 `Content-Disposition` for non-ASCII names.
-   * Retried only when the content can be read again (bytes, Blob, `fromPath`).
+   * Retried only when the content can be read again (bytes, Blob, `fromPath`); when a retry meets
+   * `DuplicateFilenameException`, the earlier attempt got through and its response was lost, so it counts as done.
    */
   async upload(messageId: string, file: Upload, options: UploadOptions = {}): Promise<void> {
     const { title = file.title, onProgress, ...requestOptions } = options;
-    if (!file.filename) throw new RequestValidationError('file.filename', 'must not be empty');
+    if (!file || typeof file.filename !== 'string' || !file.filename)
+      throw new RequestValidationError('file.filename', 'must not be empty');
     const prepared = prepareBody(file);
     const headers: Record<string, string> = {
       'content-type': file.mimeType ?? mimeTypeOf(file.filename),
       'content-disposition': contentDisposition(file.filename, title),
     };
+    // Reference 3.2.2: the size check uses the request's content length (a chunked upload skips it).
     if (prepared.size !== undefined) headers['content-length'] = String(prepared.size);
-    await this.transport.empty(
-      {
-        method: 'PUT',
-        path: path`/api/messages/out/${messageId}`,
-        query: { title },
-        body: () => (onProgress ? withProgress(prepared.open(), prepared.size, onProgress) : prepared.open()),
-        headers,
-        retry: prepared.replayable,
-        upload: true,
+    const request = {
+      method: 'PUT' as const,
+      path: path`/api/messages/out/${messageId}`,
+      query: { title },
+      body: () => (onProgress ? withProgress(prepared.open(), prepared.size, onProgress) : prepared.open()),
+      headers,
+      retry: false,
+      upload: true,
+    };
+    if (!prepared.replayable) {
+      // A one-shot stream goes once: never through a retrying request (pitfalls item 2).
+      await this.transport.empty(request, requestOptions);
+      return;
+    }
+    await this.transport.withRetry(
+      async (attempt) => {
+        try {
+          await this.transport.empty(request, requestOptions);
+        } catch (error) {
+          if (attempt > 1 && isApiError(error) && error.exception === 'DuplicateFilenameException') return;
+          throw error;
+        }
       },
-      requestOptions,
+      { signal: requestOptions.signal },
     );
   }
 
