@@ -29,7 +29,7 @@ export function median(values) {
  * Runs two workloads in alternating rounds (so machine noise hits both alike) and returns the median rate of each
  * in operations per second. `work(n)` performs n operations.
  */
-export async function compareRates({ sdk, raw, perRound = 500, rounds = 7, warmup = 300 }) {
+export async function compareRates({ sdk, raw, perRound = 200, rounds = 25, warmup = 500 }) {
   await raw(warmup);
   await sdk(warmup);
   const rates = { sdk: [], raw: [] };
@@ -69,3 +69,22 @@ export async function peakRssGrowth(fn, everyMs = 20) {
 }
 
 export const isMain = (url) => url === `file://${process.argv[1]}`;
+
+/**
+ * Starts `script` (a bench server module) in a child process so the client under test has a core to itself as far
+ * as the machine allows; resolves with its base URL once it prints `listening <port>`.
+ */
+export async function startChildServer(script, args = []) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, close: () => child.kill() };
+}

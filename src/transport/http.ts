@@ -85,6 +85,7 @@ export class Transport {
   readonly #fetch: FetchLike;
   readonly #logging: boolean;
   #staticAuth: [string, string] | undefined | null = null;
+  readonly #dynamicAuth: boolean;
   readonly options: TransportOptions;
 
   constructor(options: TransportOptions) {
@@ -96,6 +97,7 @@ export class Transport {
     this.retry = resolveRetry(options.retry);
     validateAuth(options.auth);
     this.#auth = options.auth;
+    this.#dynamicAuth = options.auth?.type === 'bearer' && 'getToken' in options.auth;
     this.logger = options.logger ?? silentLogger;
     this.#logging = options.logger !== undefined;
     const headers: Record<string, string> = {};
@@ -113,14 +115,15 @@ export class Transport {
   url(path: string, query?: Query): string {
     let url = this.baseUrl + path;
     if (query) {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) {
+      let params: URLSearchParams | undefined;
+      for (const key in query) {
+        const value = query[key];
         if (value === undefined) continue;
+        params ??= new URLSearchParams();
         if (Array.isArray(value)) for (const v of value) params.append(key, v);
         else params.append(key, String(value));
       }
-      const qs = params.toString();
-      if (qs) url += `?${qs}`;
+      if (params) url += `?${params.toString()}`;
     }
     return url;
   }
@@ -194,7 +197,7 @@ export class Transport {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const started = performance.now();
     const headers: Record<string, string> = { ...this.#headers, ...lower(req.headers) };
-    const auth = await this.#authHeader();
+    const auth = this.#staticAuth === null || this.#dynamicAuth ? await this.#authHeader() : this.#staticAuth;
     if (auth) headers[auth[0]] = auth[1];
     let body: BodyInit | undefined;
     if (req.json !== undefined) {
@@ -250,7 +253,7 @@ export class Transport {
   }
 
   async #authHeader(): Promise<[string, string] | undefined> {
-    if (this.#auth?.type === 'bearer' && 'getToken' in this.#auth) return authHeader(this.#auth);
+    if (this.#dynamicAuth) return authHeader(this.#auth);
     if (this.#staticAuth === null) this.#staticAuth = await authHeader(this.#auth);
     return this.#staticAuth;
   }

@@ -65,9 +65,26 @@ export function withRetry<T>(
   if (policy.retries === 0) {
     return attempt(1);
   }
-  return pRetry(attempt, {
-    retries: policy.retries,
-    minTimeout: policy.minDelayMs,
+  // The first attempt runs bare (the common case costs nothing extra); p-retry takes over after a failure.
+  return attempt(1).catch(async (error: unknown) => {
+    const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
+    if (!shouldRetry(error) || (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)) throw error;
+    const delay = Math.min(policy.maxDelayMs, Math.max(retryAfter ?? 0, Math.round(policy.minDelayMs * (1 + Math.random()))));
+    options.onRetry?.(error, 1, delay);
+    await sleep(delay, options.signal);
+    return retryRest(attempt, policy, options, shouldRetry);
+  });
+}
+
+function retryRest<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  policy: ResolvedRetry,
+  options: { signal?: AbortSignal | undefined; onRetry?: (error: unknown, attemptNumber: number, delayMs: number) => void },
+  shouldRetry: (error: unknown) => boolean,
+): Promise<T> {
+  return pRetry((n) => attempt(n + 1), {
+    retries: policy.retries - 1,
+    minTimeout: policy.minDelayMs * 2,
     maxTimeout: policy.maxDelayMs,
     factor: 2,
     randomize: true,
@@ -80,7 +97,7 @@ export function withRetry<T>(
     onFailedAttempt: async ({ error, attemptNumber, retryDelay, retriesLeft }) => {
       if (retriesLeft === 0 || !shouldRetry(error)) return;
       const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
-      options.onRetry?.(error, attemptNumber, Math.max(retryDelay, retryAfter ?? 0));
+      options.onRetry?.(error, attemptNumber + 1, Math.max(retryDelay, retryAfter ?? 0));
       // p-retry waits retryDelay after this; wait the rest of a longer Retry-After here.
       if (retryAfter !== undefined && retryAfter > retryDelay && retryAfter <= policy.maxRetryAfterMs) {
         await sleep(retryAfter - retryDelay, options.signal);
