@@ -1,0 +1,460 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Connection, Publisher } from 'rabbitmq-client';
+import type { IntegrasjonspunktClient } from '../client.js';
+import { EformidlingError, isApiError } from '../errors.js';
+import { sleep } from '../internal/sleep.js';
+import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
+import type { MessageStatus } from '../models/status.js';
+import { type FollowerStart, StatusFollower } from '../tracking/follower.js';
+import { type Logger, silentLogger } from '../transport/logger.js';
+import { describe, type ExchangeOptions, exchangeDeclaration, isFatalAmqpError, openConnection, type ReconnectOptions } from './amqp.js';
+import {
+  DEFAULT_TYPE_PREFIX,
+  incomingNotification,
+  type MessageFacts,
+  NOTIFICATION_CONTENT_TYPE,
+  type NotificationEvent,
+  type RoutingKeyOptions,
+  routingKeyFor,
+  statusNotification,
+} from './events.js';
+import { type BridgeState, type BridgeStateStore, memoryStateStore } from './store.js';
+
+/**
+ * Options for {@link createNotificationBridge}.
+ * @category RabbitMQ
+ */
+export interface NotificationBridgeOptions extends ExchangeOptions {
+  /** The IP to follow. */
+  ip: IntegrasjonspunktClient;
+  /** The broker, e.g. `amqp://user:pass@rabbit.example:5672/vhost` (or `amqps://`). */
+  amqpUrl: string;
+  /** CloudEvent `source`. @defaultValue the IP's base URL without credentials */
+  source?: string | undefined;
+  /** CloudEvent `type` prefix. @defaultValue `'no.eformidling'` */
+  typePrefix?: string | undefined;
+  /** How routing keys are made. @defaultValue `eformidling.event.message.<status>` / `eformidling.event.incoming.<type>` */
+  routingKeys?: RoutingKeyOptions | undefined;
+  /** Which notifications to publish. @defaultValue both */
+  events?: { statuses?: boolean | undefined; incoming?: boolean | undefined } | undefined;
+  /** Where the position is kept between runs. @defaultValue in memory (a restart begins at `startFrom`) */
+  store?: BridgeStateStore | undefined;
+  /** Where to start following statuses when the store is empty. @defaultValue `'now'` */
+  startFrom?: FollowerStart | undefined;
+  /** Stops the bridge when aborted (like {@link NotificationBridge.stop}). */
+  signal?: AbortSignal | undefined;
+  /** Pause between two polls of the IP. @defaultValue 5 000 */
+  pollIntervalMs?: number | undefined;
+  /** Page size for the IP's lists (1-2000). @defaultValue 500 */
+  pageSize?: number | undefined;
+  /** Passed to the status follower: how far back each poll looks again for late statuses. @defaultValue 300 000 */
+  safetyMarginMs?: number | undefined;
+  /** Backoff after a failed poll or publish (broker or IP down). @defaultValue 500 → 30 000 ms, doubling */
+  retry?: { minDelayMs?: number | undefined; maxDelayMs?: number | undefined } | undefined;
+  /** Reconnection of the AMQP connection. */
+  reconnect?: ReconnectOptions | undefined;
+  /**
+   * What to do when the broker returns a notification as unroutable (`mandatory`: no queue is bound for its key).
+   * `'skip'` (default) counts it, emits `returned` and moves on (nobody subscribed); `'retry'` keeps the position
+   * and tries again after the backoff, so nothing passes until a queue is bound.
+   */
+  unroutable?: 'skip' | 'retry' | undefined;
+  /**
+   * Look up each message's conversation once (`GET /api/conversations/messageId/{id}`, cached) to add direction,
+   * service identifier, process and document type to status notifications, and the service to incoming ones.
+   * @defaultValue true
+   */
+  enrich?: boolean | undefined;
+  /** Where the bridge logs cycles, retries and reconnects. @defaultValue silent */
+  logger?: Logger | undefined;
+}
+
+/** Events of a {@link NotificationBridge}. @category RabbitMQ */
+export interface NotificationBridgeEvents {
+  /** A notification was confirmed by the broker. */
+  published: [event: NotificationEvent, routingKey: string];
+  /** The broker had no queue for a notification (`mandatory`). */
+  returned: [event: NotificationEvent, routingKey: string];
+  /** A poll or publish failed; the bridge backs off and resumes from the saved position. */
+  error: [error: Error];
+  /** A poll finished and its position was saved. */
+  cycle: [summary: { statuses: number; incoming: number }];
+}
+
+/** Counters of a {@link NotificationBridge}. @category RabbitMQ */
+export interface NotificationBridgeStats {
+  /** Completed polls. */
+  cycles: number;
+  /** Notifications confirmed by the broker (including ones returned as unroutable). */
+  published: number;
+  /** Notifications returned as unroutable. */
+  returned: number;
+  /** Failed polls (each followed by a backoff). */
+  failures: number;
+}
+
+/**
+ * A running bridge: publishes IP notifications to RabbitMQ until stopped.
+ * @category RabbitMQ
+ */
+export interface NotificationBridge extends EventEmitter<NotificationBridgeEvents> {
+  /** Resolves when the bridge has stopped; rejects on an error retrying cannot fix (missing exchange, bad credentials). */
+  readonly done: Promise<void>;
+  /** Counters. */
+  readonly stats: Readonly<NotificationBridgeStats>;
+  /** Starts the next poll now instead of after `pollIntervalMs`. */
+  pollNow(): void;
+  /** Stops after the current poll step; nothing unconfirmed is marked as sent. Resolves when closed. */
+  stop(): Promise<void>;
+}
+
+/** An unroutable notification while `unroutable: 'retry'`. @category RabbitMQ */
+export class UnroutableNotificationError extends EformidlingError {
+  constructor(
+    readonly eventId: string,
+    readonly routingKey: string,
+  ) {
+    super(`no queue is bound for routing key ${routingKey} (notification ${eventId}); will retry`);
+  }
+}
+
+const PUBLISH_CHUNK = 500;
+const FACTS_CACHE = 10_000;
+
+class Bridge extends EventEmitter<NotificationBridgeEvents> implements NotificationBridge {
+  readonly done: Promise<void>;
+  readonly #stats: NotificationBridgeStats = { cycles: 0, published: 0, returned: 0, failures: 0 };
+  readonly #options: NotificationBridgeOptions;
+  readonly #ip: IntegrasjonspunktClient;
+  readonly #store: BridgeStateStore;
+  readonly #logger: Logger;
+  readonly #controller = new AbortController();
+  readonly #routingKey: (event: NotificationEvent) => string;
+  readonly #source: string;
+  readonly #exchange: ReturnType<typeof exchangeDeclaration>;
+  readonly #facts = new Map<string, MessageFacts>();
+  readonly #returnedIds = new Set<string>();
+  #state: BridgeState | undefined;
+  #follower: StatusFollower | undefined;
+  #wake: (() => void) | undefined;
+  #fatal: unknown;
+
+  constructor(options: NotificationBridgeOptions) {
+    super();
+    if (!options || typeof options !== 'object' || !options.ip) throw new TypeError('options.ip (an IntegrasjonspunktClient) is required');
+    if (typeof options.amqpUrl !== 'string' || !/^amqps?:\/\//.test(options.amqpUrl)) {
+      throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
+    }
+    const pageSize = options.pageSize ?? 500;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000)
+      throw new RangeError('pageSize must be a whole number from 1 to 2000');
+    this.#options = { ...options, pageSize };
+    this.#ip = options.ip;
+    this.#store = options.store ?? memoryStateStore();
+    this.#logger = options.logger ?? silentLogger;
+    this.#routingKey = routingKeyFor(options.routingKeys);
+    this.#source = options.source ?? defaultSource(options.ip.baseUrl);
+    this.#exchange = exchangeDeclaration(options);
+    if (options.signal?.aborted) this.#controller.abort(options.signal.reason);
+    options.signal?.addEventListener('abort', () => this.#controller.abort(options.signal?.reason), { once: true });
+    this.done = this.#run();
+    this.done.catch(() => {}); // reported through `error`, the logger and `done`; never an unhandled rejection
+  }
+
+  get stats(): Readonly<NotificationBridgeStats> {
+    return { ...this.#stats };
+  }
+
+  pollNow(): void {
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#controller.abort();
+    this.#wake?.();
+    await this.done.catch(() => {});
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#controller.signal;
+    if (signal.aborted) return;
+    const connection = await openConnection(this.#options.amqpUrl, {
+      reconnect: this.#options.reconnect,
+      connectionName: 'eformidling-bridge',
+      logger: this.#logger,
+    });
+    connection.on('error', (error: unknown) => {
+      if ((error as { code?: unknown }).code === 'ACCESS_REFUSED') this.#fail(error);
+    });
+    const publisher = connection.createPublisher({ confirm: true, maxAttempts: 1, exchanges: [this.#exchange] });
+    publisher.on('basic.return', (message) => {
+      if (typeof message.messageId === 'string') this.#returnedIds.add(message.messageId);
+    });
+    try {
+      await this.#checkExchange(connection, signal);
+      let failures = 0;
+      while (!signal.aborted) {
+        try {
+          await this.#cycle(publisher, signal);
+          failures = 0;
+        } catch (error) {
+          if (signal.aborted) break;
+          if (isFatalAmqpError(error)) throw error;
+          failures += 1;
+          this.#stats.failures += 1;
+          this.#follower = undefined; // resume from the saved position
+          this.#logger.warn('bridge cycle failed; backing off', { error: describe(error), failures });
+          this.emit('error', error instanceof Error ? error : new Error(String(error)));
+          await this.#pause(backoff(failures, this.#options.retry), signal);
+          continue;
+        }
+        await this.#pause(this.#options.pollIntervalMs ?? 5_000, signal);
+      }
+      if (this.#fatal !== undefined) throw this.#fatal;
+    } catch (error) {
+      const fatal = this.#fatal ?? error;
+      this.#logger.error('bridge stopped', { error: describe(fatal) });
+      throw fatal;
+    } finally {
+      await publisher.close().catch(() => {});
+      await connection.close().catch(() => {});
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#fatal ??= error;
+    this.#controller.abort(error);
+    this.#wake?.();
+  }
+
+  /** Declares (or passively checks) the exchange; retries while the broker is unreachable, fails on a real mismatch. */
+  async #checkExchange(connection: Connection, signal: AbortSignal): Promise<void> {
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      try {
+        await connection.exchangeDeclare(this.#exchange);
+        return;
+      } catch (error) {
+        if (isFatalAmqpError(error) || signal.aborted) throw error;
+        this.#logger.warn('exchange check failed; retrying', { error: describe(error), attempt });
+        await this.#pause(backoff(attempt, this.#options.retry), signal);
+      }
+    }
+  }
+
+  async #cycle(publisher: Publisher, signal: AbortSignal): Promise<void> {
+    this.#state ??= (await this.#store.load()) ?? { version: 1 };
+    const state = this.#state;
+    const events = this.#options.events ?? {};
+    let statuses = 0;
+    let incoming = 0;
+    if (events.statuses !== false) {
+      this.#follower ??= new StatusFollower(this.#ip, {
+        state: state.statuses,
+        start: this.#options.startFrom ?? 'now',
+        pageSize: this.#options.pageSize,
+        safetyMarginMs: this.#options.safetyMarginMs,
+      });
+      const follower = this.#follower;
+      const wasInitialized = state.statuses?.initialized === true;
+      const fresh = await follower.poll({ signal });
+      if (fresh.length > 0) await this.#publishAll(await this.#statusEvents(fresh, signal), publisher);
+      if (fresh.length > 0 || !wasInitialized) {
+        state.statuses = follower.state;
+        await this.#store.save(state);
+      }
+      statuses = fresh.length;
+    }
+    if (events.incoming !== false) {
+      const known = new Set(state.incoming ?? []);
+      const present: string[] = [];
+      const fresh: StandardBusinessDocument[] = [];
+      for await (const sbd of this.#ip.incoming.list({ pageSize: this.#options.pageSize }, { signal })) {
+        const id = messageIdOf(sbd);
+        if (id === undefined) continue;
+        present.push(id);
+        if (!known.has(id)) fresh.push(sbd);
+      }
+      if (fresh.length > 0) await this.#publishAll(await this.#incomingEvents(fresh, signal), publisher);
+      const changed = fresh.length > 0 || present.length !== known.size;
+      state.incoming = [...new Set(present)];
+      if (changed) await this.#store.save(state);
+      incoming = fresh.length;
+    }
+    this.#stats.cycles += 1;
+    this.#logger.debug('bridge cycle', { statuses, incoming });
+    this.emit('cycle', { statuses, incoming });
+  }
+
+  async #statusEvents(statuses: readonly MessageStatus[], signal: AbortSignal): Promise<NotificationEvent[]> {
+    const ids = [...new Set(statuses.map((s) => s.messageId).filter((id): id is string => typeof id === 'string'))];
+    await this.#lookUp(ids, signal);
+    const context = { source: this.#source, typePrefix: this.#options.typePrefix ?? DEFAULT_TYPE_PREFIX };
+    return statuses.map((s) => statusNotification(s, s.messageId === undefined ? undefined : this.#facts.get(s.messageId), context));
+  }
+
+  async #incomingEvents(messages: readonly StandardBusinessDocument[], signal: AbortSignal): Promise<NotificationEvent[]> {
+    await this.#lookUp(
+      messages.map((m) => messageIdOf(m) ?? ''),
+      signal,
+    );
+    const context = { source: this.#source, typePrefix: this.#options.typePrefix ?? DEFAULT_TYPE_PREFIX };
+    return messages.map((m) => incomingNotification(m, this.#facts.get(messageIdOf(m) ?? '')?.serviceIdentifier, context));
+  }
+
+  /** Fetches the conversations of messages not yet in the cache, a few at a time; a missing one is left out. */
+  async #lookUp(messageIds: readonly string[], signal: AbortSignal): Promise<void> {
+    if (this.#options.enrich === false) return;
+    const missing = messageIds.filter((id) => id !== '' && !this.#facts.has(id));
+    let next = 0;
+    const worker = async () => {
+      while (next < missing.length) {
+        const id = missing[next++]!;
+        try {
+          const c = await this.#ip.conversations.getByMessageId(id, { signal });
+          if (this.#facts.size >= FACTS_CACHE) this.#facts.delete(this.#facts.keys().next().value!);
+          this.#facts.set(id, {
+            direction: c.direction,
+            serviceIdentifier: c.serviceIdentifier,
+            processIdentifier: c.processIdentifier,
+            documentIdentifier: c.documentIdentifier,
+          });
+        } catch (error) {
+          if (!(isApiError(error) && error.status === 404)) throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, missing.length) }, worker));
+  }
+
+  /** Publishes in chunks; resolves only when the broker confirmed every one. */
+  async #publishAll(events: readonly NotificationEvent[], publisher: Publisher): Promise<void> {
+    for (let i = 0; i < events.length; i += PUBLISH_CHUNK) {
+      const results = await Promise.allSettled(events.slice(i, i + PUBLISH_CHUNK).map((e) => this.#publish(e, publisher)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  async #publish(event: NotificationEvent, publisher: Publisher): Promise<void> {
+    const routingKey = this.#routingKey(event);
+    this.#returnedIds.delete(event.id);
+    const time = Date.parse(event.time);
+    await publisher.send(
+      {
+        exchange: this.#exchange.exchange,
+        routingKey,
+        mandatory: true,
+        durable: true,
+        contentType: NOTIFICATION_CONTENT_TYPE,
+        messageId: event.id,
+        type: event.type,
+        appId: 'eformidling-bridge',
+        ...(Number.isNaN(time) ? {} : { timestamp: Math.floor(time / 1000) }),
+      },
+      Buffer.from(JSON.stringify(event), 'utf8'),
+    );
+    this.#stats.published += 1;
+    // The broker sends basic.return before the confirm, so the return (if any) has been seen by now.
+    if (this.#returnedIds.delete(event.id)) {
+      this.#stats.returned += 1;
+      this.emit('returned', event, routingKey);
+      if (this.#options.unroutable === 'retry') throw new UnroutableNotificationError(event.id, routingKey);
+      return;
+    }
+    this.emit('published', event, routingKey);
+  }
+
+  /** Waits `ms`, or less when `pollNow()`/`stop()` is called; never rejects. */
+  async #pause(ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const wake = new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    await Promise.race([sleep(ms, signal).catch(() => {}), wake]);
+    this.#wake = undefined;
+  }
+}
+
+function backoff(failures: number, retry: NotificationBridgeOptions['retry']): number {
+  const min = retry?.minDelayMs ?? 500;
+  const max = retry?.maxDelayMs ?? 30_000;
+  const base = Math.min(max, min * 2 ** Math.min(failures - 1, 20));
+  return Math.round(base / 2 + (Math.random() * base) / 2);
+}
+
+function defaultSource(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.username = '';
+  url.password = '';
+  return url.toString().replace(/\/$/, '');
+}
+
+/**
+ * Starts a bridge that follows one IP and publishes thin notifications to a RabbitMQ topic exchange, so that many
+ * systems (and many instances of each) can react to one integrasjonspunkt: IntArk-style "notify, then fetch".
+ *
+ * @remarks
+ * **What is published.** One message per new status (every status on the IP, both directions, followed with the
+ * {@link StatusFollower} cursor over `GET /api/statuses`) and one per newly arrived incoming message (found with
+ * `GET /api/messages/in`, which lists without locking). Each body is a CloudEvents 1.0 event in JSON
+ * (structured mode, AMQP `content-type: application/cloudevents+json; charset=utf-8`):
+ *
+ * ```json
+ * {
+ *   "specversion": "1.0",
+ *   "id": "status-4630",
+ *   "type": "no.eformidling.message.status",
+ *   "source": "https://ip.kommune.no:9093",
+ *   "subject": "/api/statuses/5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90",
+ *   "time": "2026-08-20T09:31:02.25+02:00",
+ *   "datacontenttype": "application/json",
+ *   "data": {
+ *     "messageId": "5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90", "conversationId": "b4e9a1c2-0f6d-4c3b-8e27-91d5a6f3c0e1",
+ *     "status": "LEVERT", "statusId": 4630, "direction": "OUTGOING", "serviceIdentifier": "DPO",
+ *     "process": "urn:no:difi:profile:arkivmelding:administrasjon:ver1.0", "documentType": "arkivmelding"
+ *   }
+ * }
+ * ```
+ *
+ * - `id`: `status-<statusId>` or `incoming-<messageId>`; stable across republishing, so deduplicate on
+ *   (`source`, `id`).
+ * - `type`: `<typePrefix>.message.status` or `<typePrefix>.message.incoming` (`typePrefix` = `no.eformidling`).
+ * - `subject`: a reference relative to the IP: `/api/statuses/<messageId>` or `/api/messages/in/<messageId>`.
+ * - `time`: the status's `lastUpdate`; for an incoming message the SBD's `creationDateAndTime`.
+ * - `data`: `messageId`, `conversationId`, `status`, `statusId`, `description` (statuses), `direction`,
+ *   `serviceIdentifier`, `process`, `documentType`; fields that are unknown are left out. Never document content.
+ *
+ * **Routing keys** (`source.type.object.event`, each part one lower-case word):
+ * `eformidling.event.message.<status>` (`…message.levert`, `…message.feil`, `…message.innkommende_mottatt`) and
+ * `eformidling.event.incoming.<documentType>` (`…incoming.arkivmelding`, `…incoming.arkivmelding_kvittering`).
+ * Bind `eformidling.event.message.*` for all statuses, `eformidling.event.incoming.#` for all arrivals. The prefix
+ * and both key functions are configurable ({@link RoutingKeyOptions}).
+ *
+ * **Delivery.** Messages are persistent, published with `mandatory` and publisher confirms on a durable topic
+ * exchange (declared, or checked passively with `exchangeMode: 'passive'` when someone else provisions it). The
+ * position in the store advances only after the broker confirmed every notification up to it, so a crash, an IP
+ * outage or a broker restart repeats notifications but never loses one (at least once). After a lost connection
+ * the bridge reconnects with backoff and resumes from the saved position. Run one bridge per IP.
+ *
+ * @param options - the IP, the broker, the contract's knobs and the store.
+ * @returns the running bridge; `await bridge.done` to learn about fatal errors.
+ * @example
+ * ```ts
+ * import { IntegrasjonspunktClient } from 'eformidling';
+ * import { createNotificationBridge, fileStateStore } from 'eformidling/rabbitmq';
+ *
+ * const bridge = createNotificationBridge({
+ *   ip: new IntegrasjonspunktClient({ baseUrl: 'https://ip.kommune.no:9093' }),
+ *   amqpUrl: 'amqp://bridge:secret@rabbit.kommune.no:5672/',
+ *   exchange: 'eformidling',
+ *   store: fileStateStore('./bridge-state.json'),
+ * });
+ * bridge.on('error', (e) => console.warn('retrying:', e.message));
+ * process.on('SIGTERM', () => void bridge.stop());
+ * await bridge.done;
+ * ```
+ * @category RabbitMQ
+ */
+export function createNotificationBridge(options: NotificationBridgeOptions): NotificationBridge {
+  return new Bridge(options);
+}

@@ -1,0 +1,87 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { StatusFollowerState } from '../tracking/follower.js';
+
+/**
+ * What the bridge persists: where it is in the status history, and which incoming messages it has announced.
+ * Plain JSON.
+ * @category RabbitMQ
+ */
+export interface BridgeState {
+  /** Format version. */
+  version: 1;
+  /** The status follower's position (advanced only after the broker confirmed the notifications). */
+  statuses?: StatusFollowerState | undefined;
+  /** Ids of incoming messages already announced that were still in the IP's queue at the last look. */
+  incoming?: string[] | undefined;
+}
+
+/**
+ * Where the bridge keeps its {@link BridgeState} between runs. `save` is called only after the broker confirmed
+ * every notification up to that state, so a crash repeats notifications (at least once) but never skips one.
+ * @category RabbitMQ
+ */
+export interface BridgeStateStore {
+  /** The saved state, or `undefined` on the first run. */
+  load(): Promise<BridgeState | undefined>;
+  /** Replaces the saved state. */
+  save(state: BridgeState): Promise<void>;
+}
+
+/**
+ * A store in memory: a restarted process starts again from `startFrom`. For tests and short-lived bridges.
+ * @param initial - a state to start from.
+ * @category RabbitMQ
+ */
+export function memoryStateStore(initial?: BridgeState): BridgeStateStore & { readonly current: BridgeState | undefined } {
+  let current = initial === undefined ? undefined : structuredClone(initial);
+  return {
+    get current() {
+      return current;
+    },
+    async load() {
+      return current === undefined ? undefined : structuredClone(current);
+    },
+    async save(state) {
+      current = structuredClone(state);
+    },
+  };
+}
+
+/**
+ * A store in a JSON file, written atomically (to a temporary name, then renamed), so a crash while saving leaves
+ * the previous state intact.
+ * @param filePath - the state file; its directory is created when missing.
+ * @example
+ * ```ts
+ * createNotificationBridge({ ip, amqpUrl, store: fileStateStore('/var/lib/eformidling-bridge/state.json') });
+ * ```
+ * @category RabbitMQ
+ */
+export function fileStateStore(filePath: string): BridgeStateStore {
+  return {
+    async load() {
+      let text: string;
+      try {
+        text = await readFile(filePath, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+      const state = JSON.parse(text) as BridgeState;
+      if (state?.version !== 1) throw new TypeError(`${filePath}: not a bridge state file (version ${String(state?.version)})`);
+      return state;
+    },
+    async save(state) {
+      await mkdir(dirname(filePath), { recursive: true });
+      const temp = `${filePath}.tmp-${process.pid}`;
+      try {
+        await writeFile(temp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+        await rename(temp, filePath);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+  };
+}
