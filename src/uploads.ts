@@ -195,6 +195,7 @@ function param(name: string, value: string): string[] {
   if (ascii) return [`${name}=${quoted}`];
   const fallback = `"${value
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/[^\x20-\x7e]/g, '_')
     .replace(/[\\"]/g, '_')}"`;
   return [`${name}=${fallback}`, `${name}*=UTF-8''${encodeRfc5987(value)}`];

@@ -1,0 +1,223 @@
+import { arkivmelding, IntegrasjonspunktClient, isSendError, NotFoundError, SendError } from 'eformidling';
+import { HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeIp } from './fake-ip.js';
+import { dpoFiles, RECEIVER } from './fixtures.js';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function setup() {
+  const ip = fakeIp();
+  server.use(...ip.handlers);
+  const client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+  const sbd = arkivmelding({ receiver: RECEIVER, hoveddokument: 'vedtak.pdf' });
+  const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+  return { ip, client, sbd, id };
+}
+
+async function failure(p: Promise<unknown>): Promise<SendError> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SendError);
+  expect(isSendError(error)).toBe(true);
+  return error as SendError;
+}
+
+const OUT = /^\/api\/messages\/out$/;
+const ONE = /^\/api\/messages\/out\/[0-9a-f-]{36}$/;
+const MULTI = /^\/api\/messages\/out\/multipart$/;
+
+describe('multi-step: a failure at each step', () => {
+  it('create without a definite answer (500): SendError step create, the maybe-created message is deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', OUT, (c) => ip.error(500, 'NextMoveRuntimeException', 'boom', c.path));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'create', messageId: id, cleanedUp: true, status: 500 });
+    expect(ip.lines()).toEqual(['POST /api/messages/out', `DELETE /api/messages/out/${id}`]);
+  });
+
+  it('create refused (400): nothing to clean up', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', OUT, (c) =>
+      ip.error(400, 'ReceiverDoesNotAcceptProcessException', 'Receiver do not accept the document process', c.path),
+    );
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'create', messageId: id, cleanedUp: false, exception: 'ReceiverDoesNotAcceptProcessException' });
+    expect(ip.lines()).toEqual(['POST /api/messages/out']);
+  });
+
+  it('upload refused: SendError step upload names the file; the half-built message is deleted; never sent', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('PUT', ONE, (c, n) => (n === 2 ? ip.error(400, 'MaxFileSizeExceededException', 'too big', c.path) : undefined));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'upload', messageId: id, filename: 'vedtak.pdf', cleanedUp: true, kept: false });
+    expect(error.cause).toMatchObject({ exception: 'MaxFileSizeExceededException' });
+    expect(ip.lines().slice(-1)).toEqual([`DELETE /api/messages/out/${id}`]);
+    expect(ip.outgoing.has(id)).toBe(false);
+    expect(ip.sent).toEqual([]);
+  });
+
+  it('send refused (TimeToLiveException): SendError step send; deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', ONE, (c) => ip.error(400, 'TimeToLiveException', 'ExpectedResponseDateTime has been exceeded', c.path));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'send', messageId: id, cleanedUp: true, exception: 'TimeToLiveException' });
+    expect(ip.lines(({ method }) => method !== 'PUT')).toEqual([
+      'POST /api/messages/out',
+      `POST /api/messages/out/${id}`,
+      `DELETE /api/messages/out/${id}`,
+    ]);
+  });
+
+  it('keepOnFailure keeps the message; resumeSend uploads what is missing and sends once', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('PUT', ONE, (_c, n) => (n === 3 ? HttpResponse.json({ status: 503 }, { status: 503 }) : undefined));
+    const files = dpoFiles();
+    const client0 = client.withOptions({ retry: false });
+    const error = await failure(client0.send({ sbd, files }, { strategy: 'multi-step', keepOnFailure: true }));
+    expect(error).toMatchObject({ step: 'upload', filename: 'vedlegg.pdf', kept: true, cleanedUp: false });
+    expect(ip.outgoing.get(id)?.files.size).toBe(2);
+    expect(ip.lines().filter((l) => l.startsWith('DELETE'))).toEqual([]);
+
+    const stored = await client.resumeSend(error.messageId, files);
+    expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+    expect(ip.sent).toEqual([id]);
+    expect(ip.lines().filter((l) => l === `POST /api/messages/out/${id}`)).toHaveLength(1);
+    await expect(client.resumeSend(id, files)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('an aborted send rejects with the reason and still cleans up', async () => {
+    const { ip, client, sbd, id } = setup();
+    const controller = new AbortController();
+    const reason = new Error('user gave up');
+    ip.on('PUT', ONE, () => {
+      controller.abort(reason);
+      return undefined;
+    });
+    await expect(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', signal: controller.signal })).rejects.toBe(reason);
+    expect(ip.lines().at(-1)).toBe(`DELETE /api/messages/out/${id}`);
+    expect(ip.sent).toEqual([]);
+  });
+});
+
+describe('lost responses: no duplicate, never sent twice', () => {
+  it('a lost create response: the retry finds the stored message instead of creating a duplicate', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', OUT, (_c, n) => (n === 1 ? 'store-then-drop' : undefined));
+    await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' });
+    expect(ip.lines(({ method }) => method !== 'PUT')).toEqual([
+      'POST /api/messages/out',
+      `GET /api/messages/out/${id}`,
+      `POST /api/messages/out/${id}`,
+    ]);
+    expect(ip.conversations.size).toBe(1);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('a lost create response met by MessageAlreadyExistsException on the retry resolves to the stored message', async () => {
+    const { ip, client, sbd, id } = setup();
+    // The lookup after the lost response fails too, so the create is retried and meets the duplicate check.
+    ip.on('POST', OUT, (_c, n) => (n === 1 ? 'store-then-drop' : undefined));
+    ip.on('GET', ONE, (_c, n) => (n <= 3 ? HttpResponse.error() : undefined)); // the GET's own 3 attempts
+    await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' });
+    expect(ip.lines(({ method, path }) => method === 'POST' && path === '/api/messages/out')).toHaveLength(2);
+    expect(ip.conversations.size).toBe(1);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('a lost upload response: the retry meets DuplicateFilenameException and counts it as done', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('PUT', ONE, (_c, n) => (n === 2 ? 'store-then-drop' : undefined));
+    await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' });
+    expect(ip.lines(({ method }) => method === 'PUT')).toHaveLength(4);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('a lost send response: the message is found transmitted, and send is not repeated', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', ONE, () => 'store-then-drop');
+    await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' });
+    expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('a send whose outcome cannot be known is reported as uncertain, not repeated and not deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', ONE, () => HttpResponse.error());
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
+    expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
+    expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    expect(ip.outgoing.has(id)).toBe(true);
+  });
+
+  it('one-step: a lost response is resolved by looking the message up, never by posting again', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, () => 'store-then-drop');
+    const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' });
+    expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`]);
+  });
+
+  it('one-step: a connection failure before the IP got anything is retried with the same messageId', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, (_c, n) => (n === 1 ? HttpResponse.error() : undefined));
+    await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' });
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+      'POST /api/messages/out/multipart',
+    ]);
+    expect(ip.sent).toEqual([id]);
+  });
+});
+
+describe('one-step failures', () => {
+  it('a 400 after the IP committed create+upload (reference 3.2.4) is detected and cleaned up', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, (c) => ({
+      storeThen: ip.error(400, 'MissingArkivmeldingFileException', 'File(s) defined in arkivmelding, but not found in message', c.path),
+    }));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    expect(error).toMatchObject({ step: 'send', messageId: id, cleanedUp: true, exception: 'MissingArkivmeldingFileException' });
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`, `DELETE /api/messages/out/${id}`]);
+    expect(ip.outgoing.has(id)).toBe(false);
+  });
+
+  it('the same with keepOnFailure keeps it for resumeSend', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, (c) => ({ storeThen: ip.error(400, 'TimeToLiveException', 'expired', c.path) }));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', keepOnFailure: true }));
+    expect(error).toMatchObject({ step: 'send', kept: true, cleanedUp: false });
+    expect(ip.outgoing.has(id)).toBe(true);
+    await client.resumeSend(id, dpoFiles());
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('a 400 before anything was stored: SendError step one-step, nothing to delete', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, (c) => ip.error(400, 'DuplicateFilenameException', 'a.txt, a.txt', c.path));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    expect(error).toMatchObject({ step: 'one-step', cleanedUp: false });
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+    ]);
+  });
+
+  it('MessageAlreadyExistsException: the other message with that id is left alone', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.conversations.add(id);
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    expect(error).toMatchObject({ step: 'one-step', exception: 'MessageAlreadyExistsException', cleanedUp: false });
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
+  });
+});
