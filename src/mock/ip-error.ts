@@ -1,0 +1,160 @@
+import { formatDateTime, jacksonJson } from './format.js';
+
+/**
+ * The IP's errors as the simulator raises them: a status, the fully qualified Java exception and the message, turned
+ * into the error JSON of reference section 4.1 by {@link errorResponse}.
+ * @internal
+ * @module
+ */
+
+const IP_EXCEPTIONS = 'no.difi.meldingsutveksling.exceptions.';
+
+/** Status of each IP exception (reference 4.2). */
+const STATUS_OF: Record<string, number> = {
+  MessageAlreadyExistsException: 400,
+  MessageNotLockedException: 400,
+  ServiceNotEnabledException: 400,
+  ReceiverDoesNotAcceptProcessException: 400,
+  MessageTypeDoesNotFitDocumentTypeException: 400,
+  MissingFileException: 400,
+  MissingArkivmeldingException: 400,
+  MissingArkivmeldingFileException: 400,
+  MissingPrimaryDocumentException: 400,
+  MultiplePrimaryDocumentsNotAllowedException: 400,
+  MissingFileTitleException: 400,
+  DuplicateFilenameException: 400,
+  MultipartFileToLargeException: 400,
+  MaxFileSizeExceededException: 400,
+  TimeToLiveException: 400,
+  MissingAddressInformationException: 400,
+  MissingHttpHeaderException: 400,
+  SubscriptionWithSameNameAndPushEndpointAlreadyExists: 400,
+  MessageNotFoundException: 404,
+  ConversationNotFoundException: 404,
+  SubscriptionNotFoundException: 404,
+  FileNotFoundException: 404,
+  IdentifierNotFoundException: 404,
+};
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** HTTP reason phrase for a status. */
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}
+
+/** One Spring `FieldError` in an error body. */
+export interface FieldErrorItem {
+  codes: string[];
+  defaultMessage: string;
+  objectName: string;
+  field: string;
+  rejectedValue?: unknown;
+  bindingFailure: boolean;
+  code: string;
+  arguments?: unknown[];
+}
+
+/** An error the simulated IP answers with. */
+export class IpError extends Error {
+  readonly status: number;
+  /** Fully qualified Java exception class, or `undefined` for an error without exception (e.g. 401). */
+  readonly exception: string | undefined;
+  readonly errors: FieldErrorItem[] | undefined;
+  readonly description: string | undefined;
+  /** Answer with this status and an empty body (204, and `DELETE /api/statuses/{id}` → 404). */
+  readonly emptyBody: boolean;
+
+  constructor(
+    status: number,
+    exception: string | undefined,
+    message: string,
+    extra: { errors?: FieldErrorItem[]; description?: string; emptyBody?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'IpError';
+    this.status = status;
+    this.exception = exception;
+    this.errors = extra.errors;
+    this.description = extra.description;
+    this.emptyBody = extra.emptyBody ?? false;
+  }
+}
+
+/** An IP exception from `no.difi.meldingsutveksling.exceptions` by short name; status from reference 4.2. */
+export function ipException(name: string, message: string, extra: { description?: string; errors?: FieldErrorItem[] } = {}): IpError {
+  return new IpError(STATUS_OF[name] ?? 400, IP_EXCEPTIONS + name, message, extra);
+}
+
+/** `Message with messageId = <id> was not found` (404). */
+export function messageNotFound(messageId: string): IpError {
+  return ipException('MessageNotFoundException', `Message with messageId = ${messageId} was not found`);
+}
+
+/** A framework / JDK exception with an explicit status. */
+export function frameworkError(status: number, exception: string, message: string, errors?: FieldErrorItem[]): IpError {
+  return new IpError(status, exception, message, errors ? { errors } : {});
+}
+
+/** The body of the IP's error JSON (reference 4.1), field order as the IP writes it. */
+export function errorBody(
+  error: {
+    status: number;
+    exception?: string | undefined;
+    message: string;
+    errors?: FieldErrorItem[] | undefined;
+    description?: string | undefined;
+  },
+  path: string,
+  now: number,
+): Record<string, unknown> {
+  return {
+    timestamp: formatDateTime(now),
+    status: error.status,
+    error: reasonPhrase(error.status),
+    exception: error.exception,
+    message: error.message || 'No message available',
+    path,
+    errors: error.errors,
+    description: error.description,
+  };
+}
+
+/** The HTTP response for an error. */
+export function errorResponse(
+  error: {
+    status: number;
+    exception?: string | undefined;
+    message: string;
+    errors?: FieldErrorItem[] | undefined;
+    description?: string | undefined;
+  },
+  path: string,
+  now: number,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(jacksonJson(errorBody(error, path, now)), {
+    status: error.status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** Java's `MessageFormat` number rendering in the default (English) locale: `1234` → `1,234`. */
+export function grouped(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,144 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { NetworkConfig } from './network.js';
+import { defaultNetwork } from './network.js';
+import { Simulator } from './simulator.js';
+import type { SimulatorOptions } from './state.js';
+
+/**
+ * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers. Bodies are
+ * streamed both ways (a 1 GiB upload goes to a temp file as it arrives; a pop streams the zip).
+ * @module
+ */
+
+/** Options for {@link startSimulator}. @category Simulator */
+export interface StartSimulatorOptions extends SimulatorOptions {
+  /** Port; 0 picks a free one. @defaultValue 0 */
+  port?: number;
+  /** @defaultValue '127.0.0.1' */
+  host?: string;
+  /** @defaultValue {@link defaultNetwork} */
+  network?: NetworkConfig;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
+/** A running simulator server. @category Simulator */
+export interface SimulatorServer {
+  /** The model behind the server (clock, faults, deliverAll, …). */
+  readonly simulator: Simulator;
+  /** `http(s)://host:port` of the server. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Base URL of an organisation's IP: `http://127.0.0.1:<port>/<orgnr>`. The server root (no prefix) serves the
+   * first organisation of the network.
+   */
+  baseUrl(orgnr: string): string;
+  /** Stops the server (open connections are closed) and the simulator. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator as an HTTP server on loopback. Delivery runs in the background (`autoDeliver` on) and the
+ * clock follows real time, unless the options say otherwise.
+ * @example
+ * ```ts
+ * const server = await startSimulator({ port: 0 });
+ * const ip = new IntegrasjonspunktClient({ baseUrl: server.baseUrl('910077473') });
+ * // …
+ * await server.close();
+ * ```
+ * @category Simulator
+ */
+export async function startSimulator(options: StartSimulatorOptions = {}): Promise<SimulatorServer> {
+  const { port = 0, host = '127.0.0.1', network = defaultNetwork(), tls, ...rest } = options;
+  let origin = '';
+  const simulator = new Simulator(
+    network,
+    { autoDeliver: true, ...rest, clock: rest.clock ?? { mode: 'real' } },
+    (orgnr) => `${origin}/${orgnr}`,
+  );
+  const sockets = new Set<Socket>();
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    void serve(simulator, origin, req, res);
+  };
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createHttpServer(listener);
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on(tls ? 'secureConnection' : 'connection', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `${tls ? 'https' : 'http'}://${hostPart}:${address.port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    simulator,
+    url: origin,
+    port: address.port,
+    baseUrl: (orgnr) => simulator.baseUrl(orgnr),
+    close() {
+      closed ??= (async () => {
+        const done = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const socket of sockets) socket.destroy();
+        await done;
+        await simulator.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+async function serve(simulator: Simulator, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const method = req.method ?? 'GET';
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const request = new Request(`${origin}${req.url ?? '/'}`, {
+      method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      duplex: 'half',
+    } as RequestInit);
+    const response = await simulator.handle(request);
+    if (response.type === 'error') {
+      req.socket.destroy();
+      return;
+    }
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    res.writeHead(response.status, out);
+    if (!response.body || method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
+  } catch {
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{ "status" : 500, "error" : "Internal Server Error" }');
+    } else {
+      res.destroy();
+    }
+  }
+}
