@@ -1,4 +1,5 @@
 import type { StandardBusinessDocument } from './models/sbd.js';
+import type { MessageStatus } from './models/status.js';
 import { createReceiveLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './receive/index.js';
 import { CapabilitiesResource } from './resources/capabilities.js';
 import { ConversationsResource } from './resources/conversations.js';
@@ -15,7 +16,7 @@ import {
   sendMessage,
   sendTo,
 } from './send/index.js';
-import { createTracker, type StatusTracker, type TrackOptions } from './tracking/index.js';
+import { createTracker, type StatusTracker, type TrackOptions, type WaitForDeliveryOptions, waitForDelivery } from './tracking/index.js';
 import type { AuthOption } from './transport/auth.js';
 import { Transport } from './transport/http.js';
 import type { Logger } from './transport/logger.js';
@@ -169,9 +170,33 @@ export class IntegrasjonspunktClient {
     return sendTo(this, receiver, message, files, options);
   }
 
-  /** Follows the statuses of messages until they are delivered, read or failed. */
+  /**
+   * Follows the statuses of messages until they are delivered, read or failed: a {@link StatusTracker} with typed
+   * events, `waitFor()`, `for await`, adaptive polling and an optional store for restarts.
+   * @param messageIds - messages to track now; more can be added with `tracker.add(id)`.
+   * @param options - strategy (`'search'` by default, `'per-id'`, `'queue'`), intervals, store, signal.
+   * @example
+   * ```ts
+   * const tracker = ip.track([sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier]);
+   * tracker.on('delivered', (u) => console.log('delivered', u.messageId));
+   * ```
+   */
   track(messageIds?: readonly string[], options?: TrackOptions): StatusTracker {
     return createTracker(this, messageIds, options);
+  }
+
+  /**
+   * Waits until one message is delivered (`LEVERT`, or `LEST` with `until: 'LEST'`), polling its statuses by id.
+   * @returns the status history, ascending by id.
+   * @throws {@link DeliveryFailedError} on `FEIL` / `LEVETID_UTLOPT` (carrying the failing status);
+   * {@link DeliveryTimeoutError} after `timeoutMs`; the signal's reason when aborted.
+   * @example
+   * ```ts
+   * const history = await ip.waitForDelivery(messageId, { timeoutMs: 3_600_000, pollIntervalMs: 10_000 });
+   * ```
+   */
+  waitForDelivery(messageId: string, options?: WaitForDeliveryOptions): Promise<MessageStatus[]> {
+    return waitForDelivery(this, messageId, options);
   }
 
   /** Starts a receive loop: peek → pop → `handler` → delete, deleting only after the handler succeeded. */

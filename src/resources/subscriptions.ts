@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RequestValidationError } from '../errors.js';
+import { isApiError, RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { PageSchema } from '../models/page.js';
 import {
@@ -55,6 +55,63 @@ export class SubscriptionsResource extends Resource {
   /** @throws {@link NotFoundError} when unknown. */
   async delete(id: number, options: RequestOptions = {}): Promise<void> {
     await this.transport.empty({ method: 'DELETE', path: path`/api/subscriptions/${id}` }, options);
+  }
+
+  /**
+   * Makes sure a subscription with this `name` and `pushEndpoint` exists with these settings, whatever state the IP
+   * is in: creates it when missing, updates `resource`/`event`/`filter` when they differ, and leaves it alone when it
+   * matches. Safe to call at every start (the IP itself rejects a duplicate name + endpoint with 400).
+   *
+   * @remarks
+   * The IP cannot clear a filter with a partial update, so an existing subscription with a filter you no longer give
+   * is deleted and created again (it gets a new id). Two processes racing to create the same subscription both end
+   * up with the one that won.
+   * @param params - the wanted subscription.
+   * @returns the subscription as it now is on the IP.
+   * @example
+   * ```ts
+   * await ip.subscriptions.ensureSubscription({
+   *   name: 'sak-arkiv',
+   *   pushEndpoint: 'https://sak.example/hooks/eformidling',
+   *   resource: 'messages',
+   *   event: 'status',
+   *   filter: 'direction=OUTGOING',
+   * });
+   * ```
+   */
+  async ensureSubscription(params: SubscriptionCreateParams, options: RequestOptions = {}): Promise<Subscription> {
+    const wanted = check(SubscriptionCreateParamsSchema, params);
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.#find(wanted.name, wanted.pushEndpoint, options);
+      if (existing === undefined) {
+        try {
+          return await this.create(wanted, options);
+        } catch (error) {
+          // Someone else created it between our list and our create: look again (once).
+          if (attempt === 0 && isApiError(error) && error.exception === 'SubscriptionWithSameNameAndPushEndpointAlreadyExists') {
+            continue;
+          }
+          throw error;
+        }
+      }
+      const filterSame = (existing.filter ?? '') === (wanted.filter ?? '');
+      if (existing.resource === wanted.resource && existing.event === wanted.event && filterSame) return existing;
+      if (wanted.filter === undefined && existing.filter !== undefined && existing.filter !== '') {
+        await this.delete(existing.id, options);
+        return await this.create(wanted, options);
+      }
+      const changes: SubscriptionUpdateParams = { resource: wanted.resource, event: wanted.event };
+      if (wanted.filter !== undefined) changes.filter = wanted.filter;
+      await this.update(existing.id, changes, options);
+      return { ...existing, ...changes };
+    }
+  }
+
+  async #find(name: string, pushEndpoint: string, options: RequestOptions): Promise<Subscription | undefined> {
+    for await (const s of this.list({ ...options, pageSize: 2000 })) {
+      if (s.name === name && s.pushEndpoint === pushEndpoint) return s;
+    }
+    return undefined;
   }
 
   /** Deletes every subscription on the IP. */

@@ -1,0 +1,426 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CycleInfo,
+  classifyStatus,
+  DeliveryFailedError,
+  DeliveryTimeoutError,
+  IntegrasjonspunktClient,
+  isKnownStatus,
+  JsonFileTrackerStore,
+  MemoryTrackerStore,
+  type StatusTracker,
+  type StatusUpdate,
+  TrackerStoppedError,
+  type TrackStrategy,
+  UnauthorizedError,
+} from 'eformidling';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeStatuses } from './fake-statuses.js';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+let fake: FakeStatuses;
+let ip: IntegrasjonspunktClient;
+const trackers: StatusTracker[] = [];
+beforeEach(() => {
+  fake = new FakeStatuses();
+  server.use(...fake.handlers());
+  ip = new IntegrasjonspunktClient({ baseUrl: 'http://ip.test', retry: false });
+});
+afterEach(async () => {
+  await Promise.all(trackers.splice(0).map((t) => t.stop()));
+});
+
+const FAST = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
+
+function track(ids: string[], options: Parameters<IntegrasjonspunktClient['track']>[1] = {}): StatusTracker {
+  const tracker = ip.track(ids, { ...FAST, ...options });
+  trackers.push(tracker);
+  return tracker;
+}
+
+function record(tracker: StatusTracker) {
+  const log: string[] = [];
+  tracker.on('status', (u) => log.push(`${u.messageId}:${u.status.status}`));
+  tracker.on('delivered', (u) => log.push(`delivered:${u.messageId}`));
+  tracker.on('read', (u) => log.push(`read:${u.messageId}`));
+  tracker.on('failed', (u, e) => log.push(`failed:${u.messageId}:${e.status.status}`));
+  return log;
+}
+
+/** Collects the next `n` cycle events. */
+function cycles(tracker: StatusTracker, n: number): Promise<CycleInfo[]> {
+  const seen: CycleInfo[] = [];
+  return new Promise((resolve) => {
+    const on = (c: CycleInfo) => {
+      seen.push(c);
+      if (seen.length === n) {
+        tracker.off('cycle', on);
+        resolve(seen);
+      }
+    };
+    tracker.on('cycle', on);
+  });
+}
+
+/** Waits until the tracker has emitted `n` status events in total. */
+function statuses(tracker: StatusTracker, n: number): Promise<StatusUpdate[]> {
+  const seen: StatusUpdate[] = [];
+  return new Promise((resolve) => {
+    const on = (u: StatusUpdate) => {
+      seen.push(u);
+      if (seen.length === n) {
+        tracker.off('status', on);
+        resolve(seen);
+      }
+    };
+    tracker.on('status', on);
+  });
+}
+
+describe('classifyStatus', () => {
+  it('classifies every known status and treats unknown values as pending', () => {
+    expect(['OPPRETTET', 'SENDT', 'MOTTATT', 'ANNET', 'INNKOMMENDE_MOTTATT'].map(classifyStatus)).toEqual(Array(5).fill('pending'));
+    expect(classifyStatus('LEVERT')).toBe('delivered');
+    expect(classifyStatus('INNKOMMENDE_LEVERT')).toBe('delivered');
+    expect(classifyStatus('LEST')).toBe('read');
+    expect(classifyStatus('FEIL')).toBe('failed');
+    expect(classifyStatus('LEVETID_UTLOPT')).toBe('failed');
+    expect(classifyStatus('NOE_NYTT')).toBe('pending');
+    expect(classifyStatus('toString')).toBe('pending');
+    expect(isKnownStatus('LEVERT')).toBe(true);
+    expect(isKnownStatus('NOE_NYTT')).toBe(false);
+  });
+});
+
+describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('strategy %s', (strategy) => {
+  beforeEach(() => {
+    fake.queueEnabled = strategy === 'queue';
+  });
+
+  it('reports OPPRETTET → SENDT → MOTTATT → LEVERT → LEST once each, then delivered and read', async () => {
+    fake.add('m1', 'OPPRETTET');
+    const tracker = track(['m1'], { strategy, until: 'LEST' });
+    const log = record(tracker);
+    await statuses(tracker, 1);
+    for (const s of ['SENDT', 'MOTTATT', 'LEVERT']) {
+      fake.tick();
+      fake.add('m1', s);
+    }
+    const delivered = await tracker.waitFor('m1');
+    expect(delivered.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
+    fake.tick();
+    fake.add('m1', 'LEST');
+    const read = await tracker.waitFor('m1', { until: 'LEST' });
+    expect(read.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
+    expect(log).toEqual(['m1:OPPRETTET', 'm1:SENDT', 'm1:MOTTATT', 'm1:LEVERT', 'delivered:m1', 'm1:LEST', 'read:m1']);
+    expect(tracker.pending).toEqual([]);
+    if (strategy === 'queue') {
+      await cycles(tracker, 1);
+      expect(fake.queue).toEqual([]);
+    }
+  });
+
+  it('rejects waitFor with DeliveryFailedError on FEIL after LEVERT within the grace period', async () => {
+    fake.add('m1', 'OPPRETTET');
+    fake.add('m1', 'SENDT');
+    const tracker = track(['m1'], { strategy, graceMs: 3_600_000 });
+    const log = record(tracker);
+    tracker.once('delivered', () => {
+      fake.tick();
+      fake.add('m1', 'FEIL', { description: 'Returpost' });
+    });
+    const waiting = tracker.waitFor('m1');
+    fake.tick();
+    fake.add('m1', 'LEVERT');
+    const error = await waiting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect((error as DeliveryFailedError).status).toMatchObject({ status: 'FEIL', description: 'Returpost' });
+    expect((error as DeliveryFailedError).history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'LEVERT', 'FEIL']);
+    expect(log).toEqual(['m1:OPPRETTET', 'm1:SENDT', 'm1:LEVERT', 'delivered:m1', 'm1:FEIL', 'failed:m1:FEIL']);
+  });
+
+  it('rejects on LEVETID_UTLOPT', async () => {
+    fake.add('m1', 'OPPRETTET');
+    const tracker = track(['m1'], { strategy });
+    const waiting = tracker.waitFor('m1');
+    await statuses(tracker, 1);
+    fake.tick();
+    fake.add('m1', 'LEVETID_UTLOPT', { description: 'Levetiden for meldingen er utgått' });
+    await expect(waiting).rejects.toMatchObject({ name: 'DeliveryFailedError', status: { status: 'LEVETID_UTLOPT' } });
+    // Already failed: a new waitFor rejects at once.
+    await expect(tracker.waitFor('m1')).rejects.toBeInstanceOf(DeliveryFailedError);
+  });
+
+  it('reports an unknown status value as pending and keeps going', async () => {
+    fake.add('m1', 'OPPRETTET');
+    fake.add('m1', 'HELT_NY_STATUS');
+    const tracker = track(['m1'], { strategy });
+    const [, unknown] = await statuses(tracker, 2);
+    expect(unknown).toMatchObject({ kind: 'pending', state: 'pending', status: { status: 'HELT_NY_STATUS' } });
+    fake.tick();
+    fake.add('m1', 'LEVERT');
+    expect((await tracker.waitFor('m1')).map((s) => s.status)).toEqual(['OPPRETTET', 'HELT_NY_STATUS', 'LEVERT']);
+  });
+});
+
+describe('duplicates and order', () => {
+  it('reports a status id once even when the IP returns it twice, and never moves a message backwards', async () => {
+    fake.add('m1', 'OPPRETTET', { id: 10 });
+    fake.add('m1', 'OPPRETTET', { id: 10 }); // the same row twice
+    fake.add('m1', 'LEVERT', { id: 30 });
+    const tracker = track(['m1'], { strategy: 'per-id', until: 'LEST' });
+    const log = record(tracker);
+    await statuses(tracker, 2);
+    fake.add('m1', 'MOTTATT', { id: 20 }); // arrives after LEVERT
+    const [late] = await statuses(tracker, 1);
+    expect(late).toMatchObject({ kind: 'pending', state: 'delivered' });
+    expect(late?.history.map((s) => s.id)).toEqual([10, 20, 30]);
+    expect(log).toEqual(['m1:OPPRETTET', 'm1:LEVERT', 'delivered:m1', 'm1:MOTTATT']);
+  });
+
+  it('treats LEST without LEVERT as delivered and read, and FEIL before LEVERT as final', async () => {
+    fake.add('a', 'LEST', { id: 50 });
+    fake.add('b', 'FEIL', { id: 60 });
+    fake.add('b', 'LEVERT', { id: 61 });
+    const tracker = track(['a', 'b'], { strategy: 'per-id', concurrency: 1 });
+    const log = record(tracker);
+    await expect(tracker.waitFor('a')).resolves.toHaveLength(1);
+    await expect(tracker.waitFor('b')).rejects.toBeInstanceOf(DeliveryFailedError);
+    expect(log).toEqual(['a:LEST', 'delivered:a', 'read:a', 'b:FEIL', 'failed:b:FEIL', 'b:LEVERT']);
+  });
+});
+
+describe('the search strategy', () => {
+  it('backfills each id once, then costs one request per quiet cycle whatever the number of pending messages', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `m${i}`);
+    for (const id of ids) fake.add(id, 'OPPRETTET');
+    const tracker = track(ids, { strategy: 'search', pageSize: 10 });
+    await statuses(tracker, 40);
+    const backfills = fake.requests.filter((r) => r.startsWith('message')).length;
+    expect(backfills).toBe(40);
+    fake.requests.length = 0;
+    const quiet = await cycles(tracker, 5);
+    expect(quiet.slice(1).map((c) => c.requests)).toEqual([1, 1, 1, 1]);
+    expect(fake.requests.every((r) => r === 'search 1')).toBe(true);
+    fake.tick();
+    const next = cycles(tracker, 1);
+    for (const id of ids.slice(0, 25)) fake.add(id, 'SENDT');
+    const [burst] = await next;
+    expect(burst).toMatchObject({ changed: true });
+    expect(burst?.requests).toBeLessThanOrEqual(Math.ceil(25 / 10) + 1);
+    expect(tracker.get('m24')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT']);
+  });
+
+  it('with `since` reads history from the cursor instead of per id', async () => {
+    const since = new Date(fake.now - 1000);
+    fake.add('m1', 'OPPRETTET');
+    fake.add('m2', 'OPPRETTET');
+    const tracker = track(['m1', 'm2'], { strategy: 'search', since });
+    await statuses(tracker, 2);
+    expect(fake.requests.some((r) => r.startsWith('message'))).toBe(false);
+    fake.add('m3', 'OPPRETTET');
+    const next = cycles(tracker, 2); // the cycle in flight may have started before the add
+    tracker.add('m3'); // added later: its history is read by id
+    await next;
+    expect(tracker.get('m3')?.history).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.startsWith('message'))).toEqual(['message m3']);
+  });
+});
+
+describe('the queue strategy', () => {
+  it('drains the queue (tracked or not) and warns when it stays empty while messages progress', async () => {
+    fake.queueEnabled = true;
+    fake.add('other', 'OPPRETTET');
+    fake.queueEnabled = false; // as on a default IP: statusQueueIncludes is empty
+    const tracker = track(['m1'], { strategy: 'queue', queueCheckAfter: 3, backfill: false });
+    const warning = new Promise<string>((resolve) => tracker.once('warning', resolve));
+    await cycles(tracker, 1);
+    expect(fake.queue).toEqual([]);
+    expect(fake.requests.slice(0, 3)).toEqual(['peek', `delete ${fake.rows[0]?.id}`, 'peek']);
+    fake.add('m1', 'OPPRETTET');
+    expect(await warning).toMatch(/statusQueueIncludes/);
+    expect(tracker.get('m1')?.history).toHaveLength(1);
+  });
+});
+
+describe('restart with a persisted store', () => {
+  it.each<TrackStrategy>(['per-id', 'search', 'queue'])('%s: neither misses nor repeats a status', async (strategy) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tracker-'));
+    try {
+      fake.queueEnabled = strategy === 'queue';
+      const store = new JsonFileTrackerStore(join(dir, 'tracker.json'));
+      fake.add('m1', 'OPPRETTET');
+      fake.add('m2', 'OPPRETTET');
+      const first = track(['m1', 'm2'], { strategy, store });
+      await statuses(first, 2);
+      fake.tick();
+      fake.add('m1', 'SENDT');
+      await statuses(first, 1);
+      await first.stop();
+      const saved = JSON.parse(await readFile(join(dir, 'tracker.json'), 'utf8'));
+      expect(Object.keys(saved.messages).sort()).toEqual(['m1', 'm2']);
+
+      fake.tick();
+      fake.add('m1', 'LEVERT');
+      fake.add('m2', 'SENDT');
+      const second = track(['m1', 'm2'], { strategy, store });
+      const log = record(second);
+      await second.waitFor('m1');
+      if (log.length < 3) await statuses(second, 3 - log.length);
+      expect(log.sort()).toEqual(['delivered:m1', 'm1:LEVERT', 'm2:SENDT']);
+      expect(second.get('m1')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'LEVERT']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves waitFor at once for a message the store already knows as delivered', async () => {
+    const store = new MemoryTrackerStore();
+    fake.add('m1', 'LEVERT');
+    const first = track(['m1'], { strategy: 'per-id', store });
+    await first.waitFor('m1');
+    await first.stop();
+    server.resetHandlers(); // no IP at all now
+    const second = track([], { strategy: 'per-id', store });
+    const log = record(second);
+    expect((await second.waitFor('m1')).map((s) => s.status)).toEqual(['LEVERT']);
+    expect(log).toEqual([]);
+  });
+});
+
+describe('failures reach the promises', () => {
+  it('a permanent error stops the tracker and rejects waitFor, done and for await', async () => {
+    server.use(http.get('http://ip.test/api/statuses/:id', () => HttpResponse.json({ status: 401 }, { status: 401 })));
+    const tracker = track(['m1'], { strategy: 'per-id' });
+    const errors: unknown[] = [];
+    tracker.on('error', (e) => errors.push(e));
+    const iterate = (async () => {
+      for await (const _ of tracker) {
+        // nothing arrives
+      }
+    })();
+    await expect(tracker.waitFor('m1')).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(tracker.done).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(iterate).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(errors).toHaveLength(1);
+    await expect(tracker.waitFor('m1')).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('transient errors are reported and polling goes on, until maxConsecutiveErrors', async () => {
+    let failures = 2;
+    server.use(
+      http.get('http://ip.test/api/statuses/:id', () => {
+        if (failures-- > 0) return HttpResponse.json({ status: 503 }, { status: 503 });
+        return undefined;
+      }),
+    );
+    fake.add('m1', 'LEVERT');
+    const tracker = track(['m1'], { strategy: 'per-id' });
+    const errors: unknown[] = [];
+    tracker.on('error', (e) => errors.push(e));
+    await tracker.waitFor('m1');
+    expect(errors).toHaveLength(2);
+
+    server.use(http.get('http://ip.test/api/statuses/:id', () => HttpResponse.json({ status: 503 }, { status: 503 })));
+    const failing = track(['m2'], { strategy: 'per-id', maxConsecutiveErrors: 3 });
+    await expect(failing.done).rejects.toMatchObject({ status: 503 });
+  });
+
+  it('stop() and the signal reject pending waiters; the iterator ends', async () => {
+    const tracker = track(['m1'], { strategy: 'per-id' });
+    const waiting = tracker.waitFor('m1');
+    const iterate = (async () => {
+      const seen: StatusUpdate[] = [];
+      for await (const u of tracker) seen.push(u);
+      return seen;
+    })();
+    await tracker.stop();
+    await expect(waiting).rejects.toBeInstanceOf(TrackerStoppedError);
+    await expect(iterate).resolves.toEqual([]);
+    await expect(tracker.done).resolves.toBeUndefined();
+
+    const controller = new AbortController();
+    const aborted = track(['m1'], { strategy: 'per-id', signal: controller.signal });
+    const w = aborted.waitFor('m1');
+    controller.abort(new Error('shutting down'));
+    await expect(w).rejects.toThrow('shutting down');
+    await expect(aborted.done).rejects.toThrow('shutting down');
+  });
+
+  it('waitFor times out with DeliveryTimeoutError carrying the history', async () => {
+    fake.add('m1', 'SENDT');
+    const tracker = track(['m1'], { strategy: 'per-id' });
+    await statuses(tracker, 1);
+    const error = await tracker.waitFor('m1', { timeoutMs: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryTimeoutError);
+    expect((error as DeliveryTimeoutError).history.map((s) => s.status)).toEqual(['SENDT']);
+  });
+
+  it('remove() rejects the waiter and stops polling the id', async () => {
+    const tracker = track(['m1', 'm2'], { strategy: 'per-id' });
+    const waiting = tracker.waitFor('m1');
+    expect(tracker.remove('m1')).toBe(true);
+    expect(tracker.remove('m1')).toBe(false);
+    await expect(waiting).rejects.toBeInstanceOf(TrackerStoppedError);
+    expect(tracker.pending).toEqual(['m2']);
+  });
+
+  it('rejects bad options before any request', () => {
+    expect(() => ip.track([], { strategy: 'sometimes' as TrackStrategy })).toThrow(RangeError);
+    expect(() => ip.track([], { pollIntervalMs: 0 })).toThrow(RangeError);
+    expect(() => ip.track([''])).toThrow(TypeError);
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('adaptive polling', () => {
+  it('backs off while nothing changes and polls at once on notify()', async () => {
+    fake.add('m1', 'OPPRETTET');
+    const tracker = track(['m1'], { strategy: 'per-id', pollIntervalMs: 1, backoffFactor: 20, maxPollIntervalMs: 600_000 });
+    const waits = await cycles(tracker, 4);
+    expect(waits.map((c) => c.nextPollMs)).toEqual([1, 20, 400, 8000]);
+    expect(waits.map((c) => c.changed)).toEqual([true, false, false, false]);
+    fake.add('m1', 'LEVERT');
+    // A webhook for an unrelated message or a ping does not wake the tracker.
+    expect(tracker.notify({ messageId: 'other' })).toBe(false);
+    expect(tracker.notify({ createdTs: 'x', event: 'ping' })).toBe(false);
+    // Without the notify the next cycle would come 8 s later (after the test's timeout of the wait below).
+    const next = cycles(tracker, 1);
+    expect(tracker.notify({ messageId: 'm1' })).toBe(true);
+    expect((await next)[0]).toMatchObject({ changed: true, nextPollMs: 1 });
+    expect(tracker.get('m1')?.state).toBe('delivered');
+  });
+
+  it('waits without requests while nothing is pending, and wakes on add()', async () => {
+    fake.add('m1', 'OPPRETTET');
+    const tracker = track([], { strategy: 'per-id' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.requests).toEqual([]);
+    tracker.add('m1');
+    await statuses(tracker, 1);
+    expect(fake.requests[0]).toBe('message m1');
+  });
+});
+
+describe('ip.waitForDelivery', () => {
+  it('resolves with the history on LEVERT and rejects with the failing status on FEIL', async () => {
+    fake.add('ok', 'SENDT');
+    fake.add('ok', 'LEVERT');
+    fake.add('bad', 'FEIL', { description: 'Mottaker finnes ikke' });
+    expect((await ip.waitForDelivery('ok', FAST)).map((s) => s.status)).toEqual(['SENDT', 'LEVERT']);
+    await expect(ip.waitForDelivery('bad', FAST)).rejects.toMatchObject({
+      name: 'DeliveryFailedError',
+      messageId: 'bad',
+      status: { status: 'FEIL', description: 'Mottaker finnes ikke' },
+    });
+    await expect(ip.waitForDelivery('never', { ...FAST, timeoutMs: 5 })).rejects.toBeInstanceOf(DeliveryTimeoutError);
+  });
+});
