@@ -1,25 +1,39 @@
+/**
+ * Receiving: the receive loop (`ip.receive()`), the message handed to handlers, and processed-id stores.
+ * @module
+ */
 import type { IntegrasjonspunktClient } from '../client.js';
-import type { RequestOptions } from '../transport/http.js';
+import { createLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './loop.js';
 
-/** A received message handed to the handler. @category Receiving */
-export interface ReceivedMessage {
-  messageId: string;
-}
+export type { ReceivedOne, ReceiveOneOptions, SpoolOptions } from '../resources/incoming.js';
+export { isLockExpiredError, LockExpiredError } from './errors.js';
+export {
+  type DeadLetterEvent,
+  type FailedEvent,
+  type IdleEvent,
+  type MessageHandler,
+  type ProcessedEvent,
+  type ReceiveEvents,
+  type ReceiveFailure,
+  ReceiveLoop,
+  type ReceiveOptions,
+  type ReceiveReport,
+  type ReceiveStage,
+  type ReceiveWarning,
+} from './loop.js';
+export { ReceivedAsic, type ReceivedMessage } from './message.js';
+export {
+  JsonFileProcessedStore,
+  MemoryProcessedStore,
+  type ProcessedRecord,
+  type ProcessedStore,
+  type StoreRetentionOptions,
+} from './store.js';
 
-/** @category Receiving */
-export type MessageHandler = (message: ReceivedMessage) => Promise<void> | void;
-
-/** Options for `ip.receive()`. @category Receiving */
-export interface ReceiveOptions extends RequestOptions {
-  concurrency?: number;
-}
-
-/** @category Receiving */
-export interface ReceiveLoop {
-  stop(): Promise<void>;
-}
-
-/** @internal Placeholder until the receive loop lands. */
-export function createReceiveLoop(_client: IntegrasjonspunktClient, _handler: MessageHandler, _options: ReceiveOptions = {}): ReceiveLoop {
-  throw new Error('not implemented yet');
+/**
+ * Starts a receive loop (what `ip.receive()` calls).
+ * @internal
+ */
+export function createReceiveLoop(client: IntegrasjonspunktClient, handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
+  return createLoop(client, handler, options);
 }

@@ -1,0 +1,506 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  IntegrasjonspunktClient,
+  isLockExpiredError,
+  JsonFileProcessedStore,
+  MemoryProcessedStore,
+  type ReceivedMessage,
+  type ReceiveEvents,
+  type ReceiveLoop,
+  type ReceiveOptions,
+  RequestValidationError,
+  UnauthorizedError,
+} from 'eformidling';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildAsic } from '../asic/fixtures.js';
+import { FakeIp, sbdFor } from './fake-ip.js';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+afterAll(() => server.close());
+
+let ip: FakeIp;
+let client: IntegrasjonspunktClient;
+let dir: string;
+let asic: Buffer;
+
+beforeEach(async () => {
+  ip = new FakeIp();
+  server.use(...ip.handlers());
+  client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+  dir = await mkdtemp(join(tmpdir(), 'receive-test-'));
+  asic = await buildAsic([
+    { name: 'vedtak.pdf', content: '%PDF vedtak', mimeType: 'application/pdf' },
+    { name: 'arkivmelding.xml', content: '<arkivmelding/>', mimeType: 'application/xml' },
+  ]);
+});
+afterEach(async () => {
+  server.resetHandlers();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The arguments of the next emission of an event. */
+function nextEvent<K extends keyof ReceiveEvents>(loop: ReceiveLoop, name: K): Promise<ReceiveEvents[K]> {
+  return new Promise((resolve) => loop.once(name, ((...args: ReceiveEvents[K]) => resolve(args)) as never));
+}
+
+const drain: ReceiveOptions = { stopWhenIdle: true, pollIntervalMs: 1 };
+
+describe('the receive loop', () => {
+  it('runs peek → pop → handler → delete, and hands over the parsed message', async () => {
+    const id = ip.add(sbdFor({ process: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }), asic);
+    const seen: ReceivedMessage[] = [];
+    const handled: Array<Record<string, unknown>> = [];
+    const loop = client.receive(
+      async (message) => {
+        ip.log.push(`HANDLER ${message.messageId}`);
+        seen.push(message);
+        const entries = await message.asic?.entries();
+        const files = await message.asic?.saveTo(join(dir, message.messageId));
+        handled.push({
+          entries: entries?.filter((e) => e.kind === 'document').map((e) => [e.name, e.mimeType]),
+          main: (await message.asic?.mainDocument())?.name,
+          saved: files?.length,
+        });
+      },
+      { ...drain, filter: { serviceIdentifier: 'dpo' as 'DPO', receiverIdentifier: '0192:910075918' } },
+    );
+    const processed: string[] = [];
+    loop.on('processed', (e) => processed.push(e.messageId));
+    const report = await loop.done;
+    expect(ip.log).toEqual([
+      'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918',
+      `POP ${id}`,
+      `HANDLER ${id}`,
+      `DELETE ${id}`,
+      'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918',
+    ]);
+    expect(processed).toEqual([id]);
+    expect(report).toMatchObject({ handled: 1, deleted: 1, failed: 0, stoppedBy: 'idle' });
+    const m = seen[0] as ReceivedMessage;
+    expect(m).toMatchObject({
+      messageId: id,
+      process: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0',
+      serviceIdentifier: 'DPO',
+      sender: '0192:910077473',
+      receiver: '0192:910075918',
+      type: 'arkivmelding',
+      standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding',
+      isReceipt: false,
+      attempt: 1,
+      businessMessage: { hoveddokument: 'vedtak.pdf', sikkerhetsnivaa: 3 },
+    });
+    expect(m.conversationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(handled[0]).toEqual({
+      entries: [
+        ['vedtak.pdf', 'application/pdf'],
+        ['arkivmelding.xml', 'application/xml'],
+      ],
+      main: 'vedtak.pdf',
+      saved: 7,
+    });
+    expect(await readFile(join(dir, id, 'vedtak.pdf'), 'utf8')).toBe('%PDF vedtak');
+    expect(() => m.asic?.stream()).toThrow(/disposed/);
+    expect(ip.has(id)).toBe(false);
+  });
+
+  it('hands over receipts without an ASiC', async () => {
+    const id = ip.add(sbdFor({ type: 'arkivmelding_kvittering' }), null);
+    const seen: ReceivedMessage[] = [];
+    const report = await client.receive((m) => void seen.push(m), drain).done;
+    expect(seen[0]).toMatchObject({ messageId: id, asic: null, isReceipt: true, type: 'arkivmelding_kvittering' });
+    expect(report.deleted).toBe(1);
+    expect(ip.log).toContain(`POP ${id}`);
+  });
+
+  it('spools a large ASiC to a temporary file that is removed afterwards', async () => {
+    ip.add(sbdFor(), asic);
+    let path: string | undefined;
+    let size = 0;
+    await client.receive(
+      async (m) => {
+        path = m.asic?.path;
+        size = (await stat(path as string)).size;
+      },
+      { ...drain, spoolThresholdBytes: 10, tempDir: dir },
+    ).done;
+    expect(size).toBe(asic.length);
+    expect(path?.startsWith(dir)).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('leaves the message on a handler failure, reports it, and retries after the lock expires', async () => {
+    const id = ip.add(sbdFor(), asic);
+    let calls = 0;
+    const failed: unknown[] = [];
+    const loop = client.receive(
+      (m) => {
+        calls++;
+        if (m.attempt === 1) throw new Error('archive is down');
+      },
+      { ...drain },
+    );
+    loop.on('failed', (e) => failed.push([e.stage, e.attempts, e.poison, (e.error as Error).message]));
+    const first = await loop.done;
+    expect(first).toMatchObject({ handled: 0, deleted: 0, failed: 1 });
+    expect(first.failures[0]).toMatchObject({ messageId: id, stage: 'handler' });
+    expect(failed).toEqual([['handler', 1, false, 'archive is down']]);
+    expect(ip.count('DELETE')).toBe(0);
+    expect(ip.has(id)).toBe(true);
+
+    // Same store (the loop's default is per loop, so share one explicitly across "restarts").
+    ip.advance(ip.lockMs);
+    const store = new MemoryProcessedStore();
+    store.set(id, { state: 'failed', attempts: 1, updatedAt: new Date().toISOString() });
+    const attempts: number[] = [];
+    const second = await client.receive((m) => void attempts.push(m.attempt), { ...drain, store }).done;
+    expect(attempts).toEqual([2]);
+    expect(second.deleted).toBe(1);
+    expect(calls).toBe(1);
+  });
+
+  it('survives a crash after the handler finished: the restarted loop only deletes (file store)', async () => {
+    const id = ip.add(sbdFor(), asic);
+    const storeFile = join(dir, 'state', 'received.json');
+    const crash = new AbortController();
+    let firstRuns = 0;
+    const first = client.receive(
+      () => {
+        firstRuns++;
+        crash.abort(new Error('process killed'));
+      },
+      { ...drain, store: new JsonFileProcessedStore(storeFile), signal: crash.signal },
+    );
+    const warnings: string[] = [];
+    first.on('warning', (w) => warnings.push(w.kind));
+    expect(await first.done).toMatchObject({ handled: 1, deleted: 0, stoppedBy: 'abort' });
+    expect(warnings).toEqual(['deleteSkipped']);
+    expect(ip.has(id)).toBe(true);
+
+    // Before the lock expires, nobody gets it.
+    let secondRuns = 0;
+    const early = await client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) }).done;
+    expect(early.emptyPolls).toBe(1);
+
+    ip.advance(ip.lockMs);
+    const processed: Array<{ duplicate: boolean }> = [];
+    const second = client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) });
+    second.on('processed', (e) => processed.push({ duplicate: e.duplicate }));
+    expect(await second.done).toMatchObject({ handled: 0, duplicates: 1, deleted: 1 });
+    expect(processed).toEqual([{ duplicate: true }]);
+    expect(firstRuns).toBe(1);
+    expect(secondRuns).toBe(0);
+    expect(ip.has(id)).toBe(false);
+  });
+
+  it('hands a message to a new loop when the first one died mid-handler', async () => {
+    const id = ip.add(sbdFor(), asic);
+    const crash = new AbortController();
+    const store = new MemoryProcessedStore();
+    const first = client.receive(
+      (m) => {
+        crash.abort(new Error('process killed'));
+        expect(m.signal.aborted).toBe(true);
+        throw m.signal.reason;
+      },
+      { ...drain, store, signal: crash.signal },
+    );
+    await first.done;
+    ip.advance(ip.lockMs);
+    const handled: string[] = [];
+    await client.receive((m) => void handled.push(m.messageId), { ...drain, store }).done;
+    expect(handled).toEqual([id]);
+    expect(ip.has(id)).toBe(false);
+  });
+
+  it('reports a delete after lock expiry as "lock expired", and only deletes on redelivery', async () => {
+    const id = ip.add(sbdFor(), asic);
+    const warnings: unknown[] = [];
+    let calls = 0;
+    const loop = client.receive(() => {
+      calls++;
+      ip.advance(ip.lockMs + 1);
+    }, drain);
+    loop.on('warning', (w) => warnings.push(w));
+    const report = await loop.done;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ kind: 'lockExpired', messageId: id });
+    expect(isLockExpiredError((warnings[0] as { error: unknown }).error)).toBe(true);
+    expect((warnings[0] as { message: string }).message).toMatch(/lock expired, possibly redelivered/);
+    // The lock had expired, so the next peek got the same message again: deleted without a second handler run.
+    expect(calls).toBe(1);
+    expect(report).toMatchObject({ handled: 1, lockExpired: 1, duplicates: 1, deleted: 1 });
+    expect(ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id}`, `DELETE ${id}`]);
+    expect(ip.has(id)).toBe(false);
+  });
+
+  it('counts a delete whose response was lost (the retry answers 404) as deleted', async () => {
+    const id = ip.add(sbdFor(), asic);
+    let first = true;
+    server.use(
+      http.delete(`${ip.base}/api/messages/in/:id`, ({ params }) => {
+        if (!first) return undefined;
+        first = false;
+        ip.queue.splice(0, 1); // the delete went through...
+        ip.log.push(`DELETE ${String(params.id)} (lost)`);
+        return HttpResponse.error(); // ...but the response never arrived
+      }),
+    );
+    const events: unknown[] = [];
+    const loop = client.receive(() => {}, drain);
+    loop.on('processed', (e) => events.push({ alreadyDeleted: e.alreadyDeleted }));
+    const report = await loop.done;
+    expect(ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id} (lost)`, `DELETE ${id}`]);
+    expect(report).toMatchObject({ deleted: 1, failed: 0 });
+    expect(events).toEqual([{ alreadyDeleted: true }]);
+  });
+
+  it('backs off on an empty queue up to the maximum, and polls at once after a message', async () => {
+    const idle: number[] = [];
+    const loop = client.receive(() => {}, { pollIntervalMs: 1, maxPollIntervalMs: 8 });
+    loop.on('idle', (e) => {
+      idle.push(e.nextPollInMs);
+      if (idle.length === 6) ip.add(sbdFor(), null);
+      if (idle.length === 8) void loop.stop();
+    });
+    const processed = nextEvent(loop, 'processed');
+    const report = await loop.done;
+    await processed;
+    expect(idle).toEqual([1, 2, 4, 8, 8, 8, 1, 2]);
+    expect(report).toMatchObject({ emptyPolls: 8, deleted: 1, polls: 9, stoppedBy: 'stop' });
+  });
+
+  it('wake() polls at once instead of waiting out the back-off', async () => {
+    const loop = client.receive(() => {}, { pollIntervalMs: 3_600_000, maxMessages: 1 });
+    await nextEvent(loop, 'idle');
+    expect(ip.count('PEEK')).toBe(1);
+    ip.add(sbdFor(), null);
+    loop.wake();
+    const report = await loop.done;
+    expect(report).toMatchObject({ polls: 2, deleted: 1, stoppedBy: 'maxMessages' });
+  });
+
+  it('stop() lets an in-flight handler finish and delete, and polls no more', async () => {
+    const id = ip.add(sbdFor(), asic);
+    ip.add(sbdFor(), asic);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const loop = client.receive(async () => {
+      await gate;
+    });
+    await nextEvent(loop, 'message');
+    let stopped = false;
+    const stopping = loop.stop().then((r) => {
+      stopped = true;
+      return r;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    expect(loop.inFlight).toBe(1);
+    release();
+    const report = await stopping;
+    expect(report).toMatchObject({ handled: 1, deleted: 1, stoppedBy: 'stop' });
+    expect(ip.has(id)).toBe(false);
+    expect(ip.count('PEEK')).toBe(1);
+    expect(await loop.stop()).toMatchObject({ deleted: 1 });
+  });
+
+  it('an AbortSignal stops at once: the handler sees it, nothing is deleted, done resolves', async () => {
+    const id = ip.add(sbdFor(), asic);
+    const controller = new AbortController();
+    let sawAbort = false;
+    const loop = client.receive(
+      async (m) => {
+        controller.abort();
+        sawAbort = m.signal.aborted;
+      },
+      { signal: controller.signal },
+    );
+    const report = await loop.done;
+    expect(sawAbort).toBe(true);
+    expect(report.stoppedBy).toBe('abort');
+    expect(ip.has(id)).toBe(true);
+    expect(ip.count('DELETE')).toBe(0);
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const report = await client.receive(() => {}, { signal: AbortSignal.abort() }).done;
+    expect(report.polls).toBe(0);
+    expect(ip.log).toEqual([]);
+  });
+
+  it('warns when a handler runs close to its lock deadline', async () => {
+    ip.add(sbdFor(), null);
+    const loop = client.receive(
+      async (m) => {
+        const [warning] = await nextEvent(loop, 'warning');
+        expect(warning).toMatchObject({ kind: 'lockDeadline', messageId: m.messageId, lockDeadline: m.lockDeadline });
+      },
+      { ...drain, lockTimeoutMs: 60, lockWarningMs: 50 },
+    );
+    expect(await loop.done).toMatchObject({ handled: 1, deleted: 1 });
+  });
+
+  it('dead-letters a poison message (SBD + ASiC saved first), then deletes it', async () => {
+    const id = ip.add(sbdFor(), asic);
+    const store = new MemoryProcessedStore();
+    const deadLetterDir = join(dir, 'dead');
+    const options: ReceiveOptions = { ...drain, store, maxAttempts: 2, onPoison: 'deadLetter', deadLetterDir };
+    const boom = () => {
+      throw new Error('cannot parse arkivmelding');
+    };
+    const first = await client.receive(boom, options).done;
+    expect(first).toMatchObject({ failed: 1, deadLettered: 0 });
+    ip.advance(ip.lockMs);
+    const loop = client.receive(boom, options);
+    const failed: boolean[] = [];
+    loop.on('failed', (e) => failed.push(e.poison));
+    const lettered = nextEvent(loop, 'deadLettered');
+    const second = await loop.done;
+    expect(failed).toEqual([true]);
+    expect(second).toMatchObject({ failed: 1, deadLettered: 1, deleted: 1 });
+    const [event] = await lettered;
+    expect(event.dir).toBe(join(deadLetterDir, id));
+    expect((await readdir(event.dir)).sort()).toEqual(['asic.zip', 'failure.json', 'sbd.json']);
+    expect(await readFile(join(event.dir, 'asic.zip'))).toEqual(asic);
+    expect(JSON.parse(await readFile(join(event.dir, 'sbd.json'), 'utf8'))).toEqual(ip.queue[0]?.sbd ?? expect.any(Object));
+    expect(JSON.parse(await readFile(join(event.dir, 'failure.json'), 'utf8'))).toMatchObject({
+      messageId: id,
+      attempts: 2,
+      lastError: 'Error: cannot parse arkivmelding',
+    });
+    expect(ip.has(id)).toBe(false);
+    const deleteIndex = ip.log.indexOf(`DELETE ${id}`);
+    expect(deleteIndex).toBeGreaterThan(0);
+  });
+
+  it("leaves a poison message on the IP with onPoison 'leave'", async () => {
+    const id = ip.add(sbdFor(), asic);
+    const store = new MemoryProcessedStore();
+    store.set(id, { state: 'failed', attempts: 3, updatedAt: new Date().toISOString(), lastError: 'x' });
+    let calls = 0;
+    const loop = client.receive(() => void calls++, { ...drain, store, maxAttempts: 3 });
+    const warnings: string[] = [];
+    loop.on('warning', (w) => warnings.push(w.kind));
+    const report = await loop.done;
+    expect(calls).toBe(0);
+    expect(warnings).toEqual(['poison']);
+    expect(report.poisonLeft).toBe(1);
+    expect(ip.has(id)).toBe(true);
+    expect(ip.count('POP')).toBe(0);
+  });
+
+  it('reports a pop 404 (the IP dropped the message) as failed, without retrying it', async () => {
+    const id = ip.add(sbdFor(), asic);
+    server.use(
+      http.get(`${ip.base}/api/messages/in/pop/:id`, () =>
+        HttpResponse.json(
+          { status: 404, exception: 'x.FileNotFoundException', message: 'File(s) named asic.zip was not found' },
+          { status: 404 },
+        ),
+      ),
+    );
+    let calls = 0;
+    const loop = client.receive(() => void calls++, drain);
+    const failed: string[] = [];
+    loop.on('failed', (e) => failed.push(e.stage));
+    await loop.done;
+    expect(calls).toBe(0);
+    expect(failed).toEqual(['pop']);
+    expect(ip.count('DELETE')).toBe(0);
+    expect(id).toBeTruthy();
+  });
+
+  it('rejects done on 401 instead of spinning', async () => {
+    server.use(
+      http.get(`${ip.base}/api/messages/in/peek`, () => HttpResponse.json({ status: 401, error: 'Unauthorized' }, { status: 401 })),
+    );
+    const loop = client.receive(() => {});
+    const errors: unknown[] = [];
+    loop.on('error', (e) => errors.push(e));
+    await expect(loop.done).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(errors).toHaveLength(1);
+    expect(loop.report.stoppedBy).toBe('fatal');
+    expect(await loop.stop()).toMatchObject({ stoppedBy: 'fatal' });
+  });
+
+  it('rejects done on an unknown filter key without sending anything', async () => {
+    const loop = client.receive(() => {}, { filter: { messageID: 'x' } as never });
+    await expect(loop.done).rejects.toBeInstanceOf(RequestValidationError);
+    expect(ip.log).toEqual([]);
+  });
+
+  it('keeps polling through a transient peek failure', async () => {
+    let failures = 1;
+    server.use(
+      http.get(`${ip.base}/api/messages/in/peek`, () => {
+        if (failures-- > 0) return HttpResponse.json({ status: 503 }, { status: 503 });
+        return undefined;
+      }),
+    );
+    const id = ip.add(sbdFor(), null);
+    const noRetry = client.withOptions({ retry: false });
+    const loop = noRetry.receive(() => {}, drain);
+    const errors: unknown[] = [];
+    loop.on('error', (e) => errors.push(e));
+    const report = await loop.done;
+    expect(errors).toHaveLength(1);
+    expect(report).toMatchObject({ deleted: 1 });
+    expect(report.failures[0]).toMatchObject({ stage: 'peek' });
+    expect(ip.has(id)).toBe(false);
+  });
+
+  it('runs handlers concurrently up to the limit, never locking more than it can handle', async () => {
+    for (let i = 0; i < 12; i++) ip.add(sbdFor(), null);
+    let active = 0;
+    let peak = 0;
+    let open!: () => void;
+    const barrier = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const handler = async () => {
+      active++;
+      peak = Math.max(peak, active);
+      if (active === 3) open();
+      await barrier;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      active--;
+    };
+    const report = await client.receive(handler, { ...drain, concurrency: 3 }).done;
+    expect(report.deleted).toBe(12);
+    expect(peak).toBe(3);
+    expect(Math.max(...ip.maxLocksBy.values())).toBeLessThanOrEqual(3);
+  });
+
+  it('two loops on one queue never handle the same message while it is locked', async () => {
+    const ids = Array.from({ length: 30 }, () => ip.add(sbdFor(), null));
+    const handledBy = new Map<string, string[]>();
+    const make = (name: string) =>
+      client.withOptions({ userAgent: name }).receive(
+        async (m) => {
+          handledBy.set(m.messageId, [...(handledBy.get(m.messageId) ?? []), name]);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        },
+        { ...drain, concurrency: 2 },
+      );
+    const [a, b] = await Promise.all([make('loop-a').done, make('loop-b').done]);
+    expect(a.deleted + b.deleted).toBe(30);
+    expect([...handledBy.keys()].sort()).toEqual([...ids].sort());
+    expect([...handledBy.values()].every((by) => by.length === 1)).toBe(true);
+    expect(a.deleted).toBeGreaterThan(0);
+    expect(b.deleted).toBeGreaterThan(0);
+    for (const held of ip.maxLocksBy.values()) expect(held).toBeLessThanOrEqual(2);
+  });
+
+  it('validates its options', () => {
+    expect(() => client.receive(() => {}, { concurrency: 0 })).toThrow(RangeError);
+    expect(() => client.receive(() => {}, { onPoison: 'deadLetter' })).toThrow(/deadLetterDir/);
+    expect(() => client.receive(undefined as never)).toThrow(TypeError);
+  });
+});
