@@ -83,11 +83,9 @@ export class SimulatorCore {
     const fault = this.#faults.take(org, method, path);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.reset) {
-      await request.body?.cancel().catch(() => undefined);
       return Response.error();
     }
     if (fault?.status !== undefined) {
-      await request.body?.cancel().catch(() => undefined);
       return faultResponse(fault, path, now());
     }
     let response: Response;
@@ -202,8 +200,7 @@ export class SimulatorCore {
         });
         return empty();
       }),
-      r('POST', '/api/messages/out/{}', async ({ ip, request, params }) => {
-        await request.body?.cancel().catch(() => undefined);
+      r('POST', '/api/messages/out/{}', ({ ip, params }) => {
         model.send(ip, params[0] as string);
         return empty();
       }),
@@ -393,7 +390,6 @@ function longParam(name: string, value: string): number {
 async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type');
   if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
-    await request.body?.cancel().catch(() => undefined);
     throw frameworkError(
       415,
       'org.springframework.web.HttpMediaTypeNotSupportedException',
@@ -419,7 +415,6 @@ async function readMultipart(
 ): Promise<{ sbd: unknown; files: { title: string | undefined; filename: string; mimeType: string | undefined; data: Buffer }[] }> {
   const boundary = multipartBoundary(request.headers.get('content-type'));
   if (!boundary) {
-    await request.body?.cancel().catch(() => undefined);
     throw frameworkError(
       415,
       'org.springframework.web.HttpMediaTypeNotSupportedException',
@@ -428,7 +423,6 @@ async function readMultipart(
   }
   const length = Number(request.headers.get('content-length') ?? '0');
   if (length > MAX_MULTIPART_REQUEST) {
-    await request.body?.cancel().catch(() => undefined);
     throw frameworkError(413, 'org.springframework.web.multipart.MaxUploadSizeExceededException', 'Maximum upload size exceeded');
   }
   const chunks: Buffer[] = [];

@@ -127,6 +127,8 @@ async function serve(simulator: Simulator, origin: string, req: IncomingMessage,
     response.headers.forEach((value, name) => {
       out[name] = value;
     });
+    // An answer before the whole request body was read (an early error): close the connection after it.
+    if (hasBody && !req.complete) out.connection = 'close';
     res.writeHead(response.status, out);
     if (!response.body || method === 'HEAD') {
       res.end();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import yauzl from 'yauzl';
 
 /** Shared request builders for the simulator tests. */
 
@@ -107,3 +108,65 @@ export function raw(base: string) {
     };
   };
 }
+
+export interface ZipEntryInfo {
+  name: string;
+  compressionMethod: number;
+  data: Buffer;
+}
+
+/** Reads every entry of a zip in memory (small zips only). */
+export function readZip(buffer: Buffer): Promise<{ entries: ZipEntryInfo[]; comment: string }> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const entries: ZipEntryInfo[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, data: Buffer.concat(chunks) });
+            zip.readEntry();
+          });
+          stream.on('error', reject);
+        });
+      });
+      zip.on('end', () => resolve({ entries, comment: zip.comment }));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** Uploads a file with raw fetch. */
+export function uploadHeaders(filename: string, type = 'application/pdf', name?: string): Record<string, string> {
+  return {
+    'content-type': type,
+    'content-disposition': `attachment; ${name ? `name="${name}"; ` : ''}filename="${filename}"`,
+  };
+}
+
+type Raw = ReturnType<typeof raw>;
+
+/** create + upload arkivmelding.xml and vedtak.pdf (+ send unless told not to); returns the messageId. */
+export async function sendArkivmelding(
+  out: Raw,
+  options: SbdOptions & { send?: boolean; pdf?: string | Uint8Array<ArrayBuffer> } = {},
+): Promise<string> {
+  const created = await out('POST', '/api/messages/out', { json: sbd(options) });
+  if (created.status !== 200) throw new Error(`create failed: ${created.text}`);
+  const id = messageIdOf(created.json);
+  await out('PUT', `/api/messages/out/${id}`, { body: arkivmeldingXml(), headers: uploadHeaders('arkivmelding.xml', 'application/xml') });
+  await out('PUT', `/api/messages/out/${id}?title=Vedtak`, { body: options.pdf ?? '%PDF-1.7 test', headers: uploadHeaders('vedtak.pdf') });
+  if (options.send !== false) {
+    const sent = await out('POST', `/api/messages/out/${id}`);
+    if (sent.status !== 200) throw new Error(`send failed: ${sent.text}`);
+  }
+  return id;
+}
+
+/** Loose JSON for assertions in tests. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary JSON
+export type AnyJson = any;
