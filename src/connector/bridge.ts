@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Connection, Publisher } from 'rabbitmq-client';
 import type { IntegrasjonspunktClient } from '../client.js';
-import { EformidlingError, isApiError } from '../errors.js';
+import { EformidlingError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
 import type { MessageStatus } from '../models/status.js';
@@ -60,7 +60,7 @@ export interface NotificationBridgeOptions extends ExchangeOptions {
    */
   unroutable?: 'skip' | 'retry' | undefined;
   /**
-   * Look up each message's conversation once (`GET /api/conversations/messageId/{id}`, cached) to add direction,
+   * Look up each message's conversation once (`GET /api/conversations?messageId=…`, cached) to add direction,
    * service identifier, process and document type to status notifications, and the service to incoming ones.
    * @defaultValue true
    */
@@ -309,18 +309,17 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     const worker = async () => {
       while (next < missing.length) {
         const id = missing[next++]!;
-        try {
-          const c = await this.#ip.conversations.getByMessageId(id, { signal });
-          if (this.#facts.size >= FACTS_CACHE) this.#facts.delete(this.#facts.keys().next().value!);
-          this.#facts.set(id, {
-            direction: c.direction,
-            serviceIdentifier: c.serviceIdentifier,
-            processIdentifier: c.processIdentifier,
-            documentIdentifier: c.documentIdentifier,
-          });
-        } catch (error) {
-          if (!(isApiError(error) && error.status === 404)) throw error;
-        }
+        // GET /api/conversations?messageId= covers both directions (the by-messageId path only knows OUTGOING).
+        const page = await this.#ip.conversations.list({ messageId: id, pageSize: 1 }, { signal }).byPage().next();
+        const c = page.value?.content[0];
+        if (c === undefined) continue;
+        if (this.#facts.size >= FACTS_CACHE) this.#facts.delete(this.#facts.keys().next().value!);
+        this.#facts.set(id, {
+          direction: c.direction,
+          serviceIdentifier: c.serviceIdentifier,
+          processIdentifier: c.processIdentifier,
+          documentIdentifier: c.documentIdentifier,
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(8, missing.length) }, worker));
@@ -354,7 +353,9 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       Buffer.from(JSON.stringify(event), 'utf8'),
     );
     this.#stats.published += 1;
-    // The broker sends basic.return before the confirm, so the return (if any) has been seen by now.
+    // The broker sends basic.return before the confirm; rabbitmq-client emits the return in a setImmediate queued
+    // before the confirm resolved, so one macrotask later it has been seen.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.#returnedIds.delete(event.id)) {
       this.#stats.returned += 1;
       this.emit('returned', event, routingKey);

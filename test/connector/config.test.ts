@@ -1,0 +1,91 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileStateStore, memoryStateStore } from 'eformidling/rabbitmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BridgeUsageError, parseBridgeConfig } from '../../src/connector/config.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'efm-bridge-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('eformidling-bridge configuration', () => {
+  const env = { IP_URL: 'https://ip.kommune.no:9093', AMQP_URL: 'amqp://u:p@127.0.0.1:5672/' };
+
+  it('reads the environment, with flags taking precedence', async () => {
+    const ca = join(dir, 'ca.pem');
+    await writeFile(ca, '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n');
+    const config = parseBridgeConfig(['--exchange', 'efm.events', '--events', 'statuses', '--poll-interval-ms', '250'], {
+      ...env,
+      IP_USERNAME: 'fagsystem',
+      IP_PASSWORD: 'hemmelig',
+      IP_CA: ca,
+      AMQP_EXCHANGE: 'ignored',
+      AMQP_EXCHANGE_MODE: 'passive',
+      BRIDGE_STATE_FILE: join(dir, 'state.json'),
+      BRIDGE_START_FROM: 'beginning',
+    });
+    expect(config.client).toMatchObject({
+      baseUrl: 'https://ip.kommune.no:9093',
+      auth: { type: 'basic', username: 'fagsystem', password: 'hemmelig' },
+      tls: { ca: expect.stringContaining('BEGIN CERTIFICATE') },
+    });
+    expect(config.bridge).toMatchObject({
+      amqpUrl: env.AMQP_URL,
+      exchange: 'efm.events',
+      exchangeMode: 'passive',
+      events: { statuses: true, incoming: false },
+      pollIntervalMs: 250,
+      startFrom: 'beginning',
+      unroutable: 'skip',
+    });
+    expect(config.stateFile).toBe(join(dir, 'state.json'));
+  });
+
+  it('rejects missing or malformed settings with a usage error', () => {
+    expect(() => parseBridgeConfig([], { AMQP_URL: env.AMQP_URL })).toThrow(/IP_URL/);
+    expect(() => parseBridgeConfig([], { IP_URL: env.IP_URL })).toThrow(/AMQP_URL/);
+    expect(() => parseBridgeConfig(['--amqp-url', 'http://x'], { IP_URL: env.IP_URL })).toThrow(/amqp:\/\//);
+    expect(() => parseBridgeConfig([], { ...env, IP_USERNAME: 'only-user' })).toThrow(/both/);
+    expect(() => parseBridgeConfig(['--exchange-mode', 'maybe'], env)).toThrow(/declare or passive/);
+    expect(() => parseBridgeConfig(['--events', 'statuses,webhooks'], env)).toThrow(/webhooks/);
+    expect(() => parseBridgeConfig(['--poll-interval-ms', 'soon'], env)).toThrow(/poll-interval/);
+    expect(() => parseBridgeConfig(['--start-from', 'yesterday'], env)).toThrow(/start-from/);
+    expect(() => parseBridgeConfig(['--ip-ca', join(dir, 'missing.pem')], env)).toThrow(/ip-ca/);
+    expect(() => parseBridgeConfig(['--no-such-flag'], env)).toThrow(BridgeUsageError);
+  });
+
+  it('answers --help without requiring settings', () => {
+    expect(parseBridgeConfig(['--help'], {}).help).toBe(true);
+  });
+});
+
+describe('bridge state stores', () => {
+  it('keeps state in a file across store instances and writes it atomically', async () => {
+    const file = join(dir, 'nested', 'state.json');
+    const store = fileStateStore(file);
+    expect(await store.load()).toBeUndefined();
+    await store.save({ version: 1, incoming: ['a', 'b'] });
+    expect(await fileStateStore(file).load()).toEqual({ version: 1, incoming: ['a', 'b'] });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, incoming: ['a', 'b'] });
+  });
+
+  it('refuses a file that is not a bridge state', async () => {
+    const file = join(dir, 'other.json');
+    await writeFile(file, '{"hello":1}');
+    await expect(fileStateStore(file).load()).rejects.toThrow(/not a bridge state/);
+  });
+
+  it('keeps state in memory as a copy', async () => {
+    const store = memoryStateStore();
+    const state = { version: 1 as const, incoming: ['x'] };
+    await store.save(state);
+    state.incoming.push('y');
+    expect(await store.load()).toEqual({ version: 1, incoming: ['x'] });
+    expect(store.current).toEqual({ version: 1, incoming: ['x'] });
+  });
+});

@@ -1,0 +1,83 @@
+/** Helpers for the connector's integration tests: send arkivmeldinger through the simulator, collect notifications. */
+import { randomUUID } from 'node:crypto';
+import type { IntegrasjonspunktClient, StandardBusinessDocument } from 'eformidling';
+import type { NotificationEvent } from 'eformidling/rabbitmq';
+
+export const SENDER = '910077473';
+export const RECEIVER = '910075918';
+export const ARKIVMELDING_PROCESS = 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0';
+
+const arkivmeldingXml = (file: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <system>Connector test</system>
+  <meldingId>${randomUUID()}</meldingId>
+  <tidspunkt>2026-08-20T09:10:00</tidspunkt>
+  <antallFiler>1</antallFiler>
+  <mappe xsi:type="saksmappe">
+    <systemID>${randomUUID()}</systemID>
+    <tittel>Byggesak</tittel>
+    <basisregistrering xsi:type="journalpost">
+      <systemID>${randomUUID()}</systemID>
+      <dokumentbeskrivelse>
+        <systemID>${randomUUID()}</systemID>
+        <tittel>Vedtak</tittel>
+        <tilknyttetRegistreringSom>Hoveddokument</tilknyttetRegistreringSom>
+        <dokumentnummer>1</dokumentnummer>
+        <dokumentobjekt><referanseDokumentfil>${file}</referanseDokumentfil></dokumentobjekt>
+      </dokumentbeskrivelse>
+      <tittel>Vedtak i byggesak</tittel>
+      <offentligTittel>Vedtak i byggesak</offentligTittel>
+      <journalpostnummer>17</journalpostnummer>
+    </basisregistrering>
+  </mappe>
+</arkivmelding>`;
+
+/** Sends one arkivmelding from `from` to `to` (one-step multipart) and returns its messageId. */
+export async function sendArkivmelding(from: IntegrasjonspunktClient, to = RECEIVER, sender = SENDER): Promise<string> {
+  const messageId = randomUUID();
+  const sbd = {
+    standardBusinessDocumentHeader: {
+      headerVersion: '1.0',
+      sender: [{ identifier: { authority: 'iso6523-actorid-upis', value: `0192:${sender}` } }],
+      receiver: [{ identifier: { authority: 'iso6523-actorid-upis', value: `0192:${to}` } }],
+      documentIdentification: {
+        standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding',
+        typeVersion: '2.0',
+        instanceIdentifier: messageId,
+        type: 'arkivmelding',
+      },
+      businessScope: {
+        scope: [{ type: 'ConversationId', instanceIdentifier: randomUUID(), identifier: ARKIVMELDING_PROCESS }],
+      },
+    },
+    arkivmelding: { hoveddokument: 'vedtak.pdf', sikkerhetsnivaa: 3 },
+  } as unknown as StandardBusinessDocument;
+  await from.outgoing.sendMultipart(sbd, [
+    { filename: 'arkivmelding.xml', content: arkivmeldingXml('vedtak.pdf'), mimeType: 'application/xml' },
+    { filename: 'vedtak.pdf', content: new TextEncoder().encode('%PDF-1.7 test'), mimeType: 'application/pdf' },
+  ]);
+  return messageId;
+}
+
+/** Every status id the IP has, in id order (the ground truth for "nothing lost"). */
+export async function allStatuses(ip: IntegrasjonspunktClient) {
+  const out = [];
+  for await (const s of ip.statuses.list({ sort: 'id,asc', pageSize: 2000 })) out.push(s);
+  return out;
+}
+
+/** Waits (bounded) until `condition()` holds, polling every 20 ms. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A received notification with its routing key. */
+export interface Received {
+  event: NotificationEvent;
+  routingKey: string;
+  redelivered: boolean;
+}
