@@ -83,8 +83,8 @@ export function messageIdOf(doc: Record<string, unknown>): string {
     .instanceIdentifier as string;
 }
 
-/** A tiny fetch wrapper for raw requests against the simulator. */
-export function raw(base: string) {
+/** A tiny fetch wrapper for raw requests against the simulator (`doFetch` defaults to the global fetch). */
+export function raw(base: string, doFetch: (request: Request) => Promise<Response> = (r) => fetch(r)) {
   return async (method: string, path: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     let body = init.body;
@@ -92,7 +92,7 @@ export function raw(base: string) {
       body = JSON.stringify(init.json);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${base}${path}`, { method, headers, body: body ?? null, duplex: 'half' } as RequestInit);
+    const res = await doFetch(new Request(`${base}${path}`, { method, headers, body: body ?? null, duplex: 'half' } as RequestInit));
     const text = await res.text();
     let json: unknown;
     try {
