@@ -104,7 +104,7 @@ export function raw(base: string, doFetch: (request: Request) => Promise<Respons
       status: res.status,
       headers: res.headers,
       text,
-      json: json as Record<string, unknown> & { content?: Record<string, unknown>[] },
+      json: json as AnyJson,
     };
   };
 }
