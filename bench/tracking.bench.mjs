@@ -32,8 +32,8 @@ class FakeIp {
       conversationId: `c-${messageId}`,
     };
     this.rows.push(row);
-    let list = this.byMessage.get(messageId);
-    if (!list) this.byMessage.set(messageId, (list = []));
+    const list = this.byMessage.get(messageId) ?? [];
+    if (list.length === 0) this.byMessage.set(messageId, list);
     list.push(row);
     if (this.queueEnabled) this.queue.push(row);
   }
