@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * `eformidling`: the command line. Loads only the argument parser up front; each command loads what it needs.
+ * @internal
+ * @module
+ */
+import { main } from './main.js';
+
+const controller = new AbortController();
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // First Ctrl-C: stop cleanly (the current message is finished or left for the IP to offer again); second: now.
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    controller.abort(Object.assign(new Error('interrupted'), { name: 'AbortError' }));
+  });
+}
+
+main(
+  process.argv.slice(2),
+  { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() },
+  controller.signal,
+).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`eformidling: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
