@@ -7,7 +7,16 @@ import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
 import type { MessageStatus } from '../models/status.js';
 import { type FollowerStart, StatusFollower } from '../tracking/follower.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
-import { describe, type ExchangeOptions, exchangeDeclaration, isFatalAmqpError, openConnection, type ReconnectOptions } from './amqp.js';
+import {
+  abortable,
+  closeWithin,
+  describe,
+  type ExchangeOptions,
+  exchangeDeclaration,
+  isFatalAmqpError,
+  openConnection,
+  type ReconnectOptions,
+} from './amqp.js';
 import {
   DEFAULT_TYPE_PREFIX,
   incomingNotification,
@@ -216,8 +225,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       this.#logger.error('bridge stopped', { error: describe(fatal) });
       throw fatal;
     } finally {
-      await publisher.close().catch(() => {});
-      await connection.close().catch(() => {});
+      await closeWithin(publisher.close(), 5_000);
+      if (!(await closeWithin(connection.close(), 5_000))) connection.unsafeDestroy();
     }
   }
 
@@ -231,7 +240,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   async #checkExchange(connection: Connection, signal: AbortSignal): Promise<void> {
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        await connection.exchangeDeclare(this.#exchange);
+        await abortable(connection.exchangeDeclare(this.#exchange), signal);
         return;
       } catch (error) {
         if (isFatalAmqpError(error) || signal.aborted) throw error;
@@ -338,7 +347,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     const routingKey = this.#routingKey(event);
     this.#returnedIds.delete(event.id);
     const time = Date.parse(event.time);
-    await publisher.send(
+    const sent = publisher.send(
       {
         exchange: this.#exchange.exchange,
         routingKey,
@@ -352,6 +361,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       },
       Buffer.from(JSON.stringify(event), 'utf8'),
     );
+    await abortable(sent, this.#controller.signal);
     this.#stats.published += 1;
     // The broker sends basic.return before the confirm; rabbitmq-client emits the return in a setImmediate queued
     // before the confirm resolved, so one macrotask later it has been seen.

@@ -3,7 +3,15 @@ import type { AsyncMessage, Connection, Consumer } from 'rabbitmq-client';
 import { EformidlingError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
-import { describe, type ExchangeOptions, exchangeDeclaration, loadRabbit, openConnection, type ReconnectOptions } from './amqp.js';
+import {
+  closeWithin,
+  describe,
+  type ExchangeOptions,
+  exchangeDeclaration,
+  loadRabbit,
+  openConnection,
+  type ReconnectOptions,
+} from './amqp.js';
 import { isNotificationEvent, type NotificationEvent } from './events.js';
 
 /** Where a notification came from, for handlers that care. @category RabbitMQ */
@@ -186,8 +194,8 @@ class NotificationConsumerImpl extends EventEmitter<NotificationConsumerEvents> 
     this.#closing ??= (async () => {
       this.#controller.abort(new EformidlingError('consumer closed'));
       const { connection, consumer } = await this.#opened;
-      await consumer.close().catch(() => {});
-      await connection.close().catch(() => {});
+      await closeWithin(consumer.close(), 5_000);
+      if (!(await closeWithin(connection.close(), 5_000))) connection.unsafeDestroy();
     })();
     return this.#closing;
   }

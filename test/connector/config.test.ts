@@ -89,3 +89,37 @@ describe('bridge state stores', () => {
     expect(store.current).toEqual({ version: 1, incoming: ['x'] });
   });
 });
+
+describe('bridge state store failures', () => {
+  it('reports unreadable state and failed writes without leaving a temporary file', async () => {
+    await expect(fileStateStore(dir).load()).rejects.toMatchObject({ code: 'EISDIR' });
+    const blocked = join(dir, 'state.json');
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(fileStateStore(join(dir, 'file', 'state.json')).save({ version: 1 })).rejects.toBeDefined();
+    const { mkdir, readdir } = await import('node:fs/promises');
+    await mkdir(blocked); // a directory where the file should go: rename fails
+    await expect(fileStateStore(blocked).save({ version: 1 })).rejects.toBeDefined();
+    expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('amqp helpers', () => {
+  it('aborts a wait without losing the late result, and bounds a close', async () => {
+    const { abortable, closeWithin, describe: describeError, isFatalAmqpError } = await import('../../src/connector/amqp.js');
+    const controller = new AbortController();
+    let settle!: (v: number) => void;
+    const pending = abortable(new Promise<number>((r) => (settle = r)), controller.signal);
+    controller.abort(new Error('stopped'));
+    await expect(pending).rejects.toThrow('stopped');
+    settle(1);
+    await expect(abortable(Promise.resolve(1), controller.signal)).rejects.toThrow('stopped');
+    await expect(abortable(Promise.reject(new Error('boom')), new AbortController().signal)).rejects.toThrow('boom');
+    await expect(abortable(Promise.resolve(2), new AbortController().signal)).resolves.toBe(2);
+    expect(await closeWithin(new Promise(() => {}), 1)).toBe(false);
+    expect(await closeWithin(Promise.reject(new Error('x')), 1000)).toBe(true);
+    expect(describeError('plain')).toBe('plain');
+    expect(describeError(Object.assign(new Error('no route'), { code: 'NO_ROUTE' }))).toBe('NO_ROUTE: no route');
+    expect(isFatalAmqpError({ code: 'NOT_FOUND' })).toBe(true);
+    expect(isFatalAmqpError(new Error('x'))).toBe(false);
+  });
+});

@@ -140,3 +140,26 @@ describe('notification contract', () => {
     expect(isNotificationEvent({ specversion: '1.0', id: 'x', type: 't', source: 's', data: { messageId: 'm' } })).toBe(true);
   });
 });
+
+describe('notification edge cases', () => {
+  it('falls back to the detection time when the SBD has no creation time, and normalises date-only times', () => {
+    const bare = structuredClone(sbd) as unknown as { standardBusinessDocumentHeader: { documentIdentification: Record<string, unknown> } };
+    delete bare.standardBusinessDocumentHeader.documentIdentification.creationDateAndTime;
+    const event = incomingNotification(bare as unknown as StandardBusinessDocument, undefined, {
+      source,
+      now: () => new Date('2026-08-20T10:00:00Z'),
+    });
+    expect(event.time).toBe('2026-08-20T10:00:00.000Z');
+    expect(event.data).not.toHaveProperty('serviceIdentifier');
+    const dated = statusNotification(
+      { id: 1, lastUpdate: '2026-08-20', status: 'SENDT', messageId: 'm' },
+      { documentIdentifier: '' },
+      { source },
+    );
+    expect(dated.time).toBe('2026-08-20T00:00:00.000Z');
+    expect(dated.data).not.toHaveProperty('documentType');
+    const odd = statusNotification({ id: 2, lastUpdate: 'not a date', status: 'SENDT' }, undefined, { source });
+    expect(odd.time).toBe('not a date');
+    expect(odd.subject).toBe('/api/statuses/');
+  });
+});

@@ -12,7 +12,6 @@ import {
   memoryStateStore,
   type NotificationBridge,
   type NotificationConsumer,
-  type NotificationEvent,
 } from 'eformidling/rabbitmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type TestBroker } from './broker.js';
@@ -142,7 +141,7 @@ describe('notification bridge on RabbitMQ', () => {
           serviceIdentifier: 'DPO',
           process: ARKIVMELDING_PROCESS,
         },
-      } satisfies Partial<NotificationEvent> & { data: object });
+      });
     }
     expect(new Set(statuses.map((s) => s.status))).toEqual(new Set(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']));
     // The second queue only got what it bound.
@@ -301,9 +300,52 @@ describe('notification bridge on RabbitMQ', () => {
     await pub.send({ exchange, routingKey: 'eformidling.event.message.levert', contentType: 'application/json' }, { hello: 'world' });
     await until(() => c.consumer.stats.dropped === 2, 'two dropped messages');
     expect(c.received).toEqual([]);
+    // A notification sent as text (another publisher's choice of content type) is still understood.
+    const valid = { specversion: '1.0', id: 'status-1', type: 'no.eformidling.message.status', source: 's', data: { messageId: 'm' } };
+    await pub.send({ exchange, routingKey: 'eformidling.event.message.levert' }, JSON.stringify(valid));
+    await until(() => c.received.length === 1, 'the text notification');
+    expect(c.received[0]?.event).toEqual(valid);
     expect(errors.map((e) => e.name)).toEqual(['InvalidNotificationError', 'InvalidNotificationError']);
     await pub.close();
     await raw.close();
+  });
+
+  it("holds the position on unroutable notifications with unroutable: 'retry' until a queue is bound", async () => {
+    const exchange = newExchange();
+    const owner = consumer(exchange, ['nothing.matches.this']); // provisions the exchange
+    await owner.consumer.ready;
+    const errors: Error[] = [];
+    const b = bridge({ exchange, unroutable: 'retry', events: { statuses: true, incoming: false }, startFrom: 'now' });
+    b.on('error', (e) => errors.push(e));
+    await until(() => b.stats.cycles >= 1, 'first cycle');
+    const id = await sendArkivmelding(sender);
+    await until(() => errors.some((e) => e.name === 'UnroutableNotificationError'), 'an unroutable retry');
+    const late = consumer(exchange, ['eformidling.event.message.opprettet']);
+    await late.consumer.ready;
+    await until(() => late.received.some((r) => r.event.data.messageId === id), 'OPPRETTET once a queue is bound');
+    expect(errors[0]?.message).toMatch(/eformidling\.event\.message\.opprettet/);
+    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(receiver);
+  });
+
+  it('stops with an error on bad broker credentials, and not at all when aborted before start', async () => {
+    const refused = bridge({ exchange: newExchange(), amqpUrl: broker.url.replace('guest:guest', 'guest:wrong') });
+    await expect(refused.done).rejects.toMatchObject({ code: 'ACCESS_REFUSED' });
+    const aborted = bridge({ exchange: newExchange(), signal: AbortSignal.abort() });
+    await expect(aborted.done).resolves.toBeUndefined();
+    expect(aborted.stats.cycles).toBe(0);
+  });
+
+  it('reports a consumer whose exchange is missing, and closes on abort', async () => {
+    const controller = new AbortController();
+    const errors: Error[] = [];
+    const c = consumer(newExchange(), ['eformidling.event.#'], () => {}, { exchangeMode: 'passive', signal: controller.signal });
+    c.consumer.on('error', (e) => errors.push(e));
+    await until(() => errors.length >= 1, 'a consumer error');
+    expect(errors[0]?.message).toMatch(/NOT_FOUND/);
+    controller.abort();
+    await expect(c.consumer.ready).rejects.toBeDefined();
+    await c.consumer.close();
   });
 
   it('rejects bad options before connecting', () => {
