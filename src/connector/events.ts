@@ -101,7 +101,7 @@ export function routingKeyFor(options: RoutingKeyOptions = {}): (event: Notifica
   };
 }
 
-/** Facts about a message the bridge looked up (from the conversation), used to fill a notification. @internal */
+/** Facts about a message the bridge looked up (from its conversation), used to fill a status notification. @category RabbitMQ */
 export type MessageFacts = Pick<Conversation, 'direction' | 'serviceIdentifier' | 'processIdentifier' | 'documentIdentifier'>;
 
 /**

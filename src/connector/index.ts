@@ -55,6 +55,7 @@ export {
   isIncomingNotification,
   isNotificationEvent,
   isStatusNotification,
+  type MessageFacts,
   NOTIFICATION_CONTENT_TYPE,
   type NotificationData,
   type NotificationEvent,
