@@ -111,6 +111,9 @@ export class OutgoingResource extends Resource {
       retry: false,
       upload: true,
     };
+    // The per-attempt timeout must not cut off a large upload: unless the caller set one, allow the client's
+    // timeout plus the time the file takes at 256 KiB/s (a stream of unknown size: at least an hour).
+    requestOptions.timeoutMs ??= uploadTimeoutMs(this.transport.timeoutMs, prepared.size);
     if (!prepared.replayable) {
       // A one-shot stream goes once: never through a retrying request (pitfalls item 2).
       await this.transport.empty(request, requestOptions);
@@ -195,6 +198,12 @@ export function withMessageId(sbd: StandardBusinessDocument): StandardBusinessDo
       documentIdentification: { ...doc, instanceIdentifier: randomUUID() },
     },
   };
+}
+
+/** @internal */
+export function uploadTimeoutMs(baseMs: number, size: number | undefined): number {
+  if (size === undefined) return Math.max(baseMs, 3_600_000);
+  return baseMs + Math.ceil(size / (256 * 1024)) * 1000;
 }
 
 function withProgress(body: BodyInit, total: number | undefined, onProgress: NonNullable<UploadOptions['onProgress']>): BodyInit {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { RequestValidationError } from '../errors.js';
 import type { StandardBusinessDocument } from '../models/sbd.js';
@@ -70,7 +70,7 @@ export function encodeMultipart(
   files: readonly Upload[],
   onProgress?: (progress: SendProgress) => void,
 ): MultipartBody {
-  const boundary = `----eformidling${randomBytes(12).toString('hex')}`;
+  const boundary = `----eformidling${randomUUID()}`;
   const delimiter = `--${boundary}\r\n`;
   const sbdPart = Buffer.from(
     `${delimiter}Content-Disposition: form-data; name="sbd"\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(sbd)}\r\n`,
