@@ -277,6 +277,8 @@ describe('restart with a persisted store', () => {
       if (log.length < 3) await statuses(second, 3 - log.length);
       expect(log.sort()).toEqual(['delivered:m1', 'm1:LEVERT', 'm2:SENDT']);
       expect(second.get('m1')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'LEVERT']);
+      // Stopped before the folder goes, so no save can land in it afterwards.
+      await second.stop();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
