@@ -149,6 +149,8 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
     };
   }
   if (content instanceof ReadableStream) {
+    if (content.locked)
+      throw new RequestValidationError(`${field}.content`, 'the stream was already read (a stream can be sent only once)');
     let used = false;
     return {
       open: () => {
@@ -161,6 +163,10 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
     };
   }
   if (content && typeof (content as NodeJS.ReadableStream).pipe === 'function') {
+    const node = content as Readable;
+    if (node.readableDidRead || node.destroyed || node.readableEnded) {
+      throw new RequestValidationError(`${field}.content`, 'the stream was already read (a stream can be sent only once)');
+    }
     let used = false;
     return {
       open: () => {

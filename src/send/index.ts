@@ -324,6 +324,8 @@ export async function sendTo(
     ...message,
     standardBusinessDocumentHeader: { ...header, receiver: [{ identifier: { value: parsed.value, authority: parsed.authority } }] },
   };
+  // Local checks first: no lookup for a message that would be refused anyway.
+  await validateSend(sbd, files, { oneStep: false });
   const process = processOf(sbd);
   const standard = sbd.standardBusinessDocumentHeader.documentIdentification.standard;
   const level = options.securityLevel ?? businessMessageOf<{ sikkerhetsnivaa?: unknown }>(sbd)?.sikkerhetsnivaa;
