@@ -371,7 +371,7 @@ ${examples('eformidling simulator', 'IP_URL=http://127.0.0.1:9093/910077473 efor
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.exitCode === 0) return EXIT.ok; // --help, help <command>, --version
       // Commander has printed the problem (unknown option, missing argument, bad choice…) already.
       return EXIT.usage;
     }

@@ -82,6 +82,12 @@ describe('help and usage', () => {
       expect(r.code, commands[i]?.join(' ')).toBe(0);
       expect(r.stdout, commands[i]?.join(' ')).toContain('Examples:\n  $ eformidling');
     });
+    const viaHelp = await runCli(['help', 'status']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toContain('LEVETID_UTLOPT (expired)');
+    const nothing = await runCli([]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('Usage: eformidling');
     const bridge = await runCli(['bridge', '--help']);
     expect(bridge.code).toBe(0);
     expect(bridge.stdout).toContain('--amqp-url');
