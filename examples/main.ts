@@ -31,6 +31,7 @@ import {
   chooseStrategy,
   fromPath,
   IntegrasjonspunktClient,
+  messageIdOf,
   PROCESSES,
   type ReceivedMessage,
   type Upload,
@@ -51,6 +52,8 @@ export interface MainOptions {
   simulator?: Omit<StartSimulatorOptions, 'port' | 'host'>;
   /** Called once the simulator runs, before the first step: e.g. `server.simulator.faults.failNext(…)`. */
   onStarted?: (server: SimulatorServer) => void;
+  /** Stops the run (Ctrl-C when run directly): the current step fails, and everything is cleaned up. */
+  signal?: AbortSignal;
 }
 
 /** What one message went through. */
@@ -120,6 +123,10 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
       rejectBackground = reject;
     });
     background.catch(() => {});
+    const signal = options.signal;
+    const interrupted = () => rejectBackground(signal?.reason instanceof Error ? signal.reason : new Error('interrupted'));
+    if (signal?.aborted) interrupted();
+    signal?.addEventListener('abort', interrupted, { once: true });
     const waitFor = <T>(what: string, promise: Promise<T>): Promise<T> => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -134,7 +141,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
 
     // 1. May the kommune receive arkivmelding over DPO?
     await step('capabilities', async () => {
-      const { capabilities } = await sak.capabilities.get(KOMMUNE);
+      const { capabilities } = await waitFor('capabilities', sak.capabilities.get(KOMMUNE, { signal }));
       const admin = PROCESSES.arkivmelding.administrasjon;
       const dpo = capabilities.find((c) => c.process === admin && c.serviceIdentifier === 'DPO');
       if (!dpo?.documentTypes.some((d) => d.type === 'arkivmelding' || d.standard.endsWith('::arkivmelding'))) {
@@ -152,7 +159,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
 
     const send = async (name: string, files: Upload[], fingerprints: Map<string, FileFingerprint>) => {
       const sbd = arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: files[1]?.filename });
-      const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+      const messageId = messageIdOf(sbd) as string;
       labels.set(messageId, name);
       sentFiles.set(messageId, fingerprints);
       const strategy = chooseStrategy(files);
@@ -162,6 +169,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
       await sak.send(
         { sbd, files },
         {
+          signal,
           // Progress per file; print at 25 %, 50 %, 75 % and 100 % of the large file only.
           onProgress: ({ file, bytesSent, totalBytes }) => {
             if (!totalBytes || totalBytes < 5 * 1024 * 1024) return;
@@ -285,7 +293,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
           relatedToMessageId: messageId,
           receiptType: 'OK',
         });
-        await arkiv.send({ sbd: kvittering });
+        await arkiv.send({ sbd: kvittering }, { signal });
         t.step(`arkiv   ${label(messageId)} sent arkivmelding_kvittering OK`);
       }
     });
@@ -324,7 +332,10 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mb = Number(process.env.LARGE_FILE_MB ?? 50);
-  main({ largeFileBytes: Math.round(mb * 1024 * 1024) }).then(
+  // Ctrl-C stops the run cleanly (loops, simulator, temp file); a second Ctrl-C exits at once.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort(new Error('interrupted (Ctrl-C)')));
+  main({ largeFileBytes: Math.round(mb * 1024 * 1024), signal: interrupt.signal }).then(
     (result) => {
       const path = (m: MessageOutcome) => m.statuses.join(' → ');
       console.log(`\n✓ every step succeeded in ${(result.durationMs / 1000).toFixed(1)} s`);

@@ -68,7 +68,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   const url = env.IP_URL?.trim();
   if (url) return connectReal(url, env);
 
-  const server = await startSimulator({ port: 0, host: '127.0.0.1', ...options.simulator });
+  const server = await startSimulator({ ...options.simulator, port: 0, host: '127.0.0.1' });
   const clientFor = (orgnr: string) => new IntegrasjonspunktClient({ baseUrl: server.baseUrl(orgnr), userAgent: USER_AGENT });
   return {
     simulated: true,

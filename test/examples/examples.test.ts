@@ -71,6 +71,12 @@ describe('npm start (examples/main.ts)', () => {
     expect((error as StepError).step).toBe('arkiv takes both messages');
     expect((error as StepError).message).toMatch(/arkiv could not take .* \(pop\)/);
   });
+
+  it('stops at once when its signal is aborted', async () => {
+    const error = await start({ log: () => {}, signal: AbortSignal.abort(new Error('interrupted (Ctrl-C)')) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StepError);
+    expect((error as StepError).message).toBe('step "capabilities" failed: Error: interrupted (Ctrl-C)');
+  });
 });
 
 describe('examples against the simulator', () => {
