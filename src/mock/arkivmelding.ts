@@ -37,8 +37,8 @@ function firstText(xml: string, element: string, from = 0): string | undefined {
 }
 
 /** Parses the parts of an arkivmelding the IP uses; throws {@link ArkivmeldingParseError} when it cannot. */
-export function parseArkivmelding(content: Buffer | string): ArkivmeldingFacts {
-  const xml = (typeof content === 'string' ? content : content.toString('utf8')).replace(/<!--[\s\S]*?-->/g, '');
+export function parseArkivmelding(content: Buffer): ArkivmeldingFacts {
+  const xml = content.toString('utf8').replace(/<!--[\s\S]*?-->/g, '');
   if (!/<(?:[\w.-]+:)?arkivmelding[\s>]/.test(xml) || !/<\/(?:[\w.-]+:)?arkivmelding>\s*$/.test(xml)) {
     throw new ArkivmeldingParseError('not an arkivmelding document');
   }

@@ -36,10 +36,8 @@ const authority = (id: string) => (/^(her-id|fastlege-for):/.test(id) ? 'nhn-act
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('base64');
 
 /** The NextMove `manifest.xml`. */
-export function nextMoveManifest(input: Pick<AsicInput, 'receiver' | 'sender'>, main: AsicDocument | undefined): string {
-  const hoveddokument = main
-    ? `   <hoveddokument href="${esc(main.filename)}" mime="${esc(main.mimeType)}">\n      <tittel lang="no">Hoveddokument</tittel>\n   </hoveddokument>\n`
-    : '';
+export function nextMoveManifest(input: Pick<AsicInput, 'receiver' | 'sender'>, main: AsicDocument): string {
+  const hoveddokument = `   <hoveddokument href="${esc(main.filename)}" mime="${esc(main.mimeType)}">\n      <tittel lang="no">Hoveddokument</tittel>\n   </hoveddokument>\n`;
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<manifest>\n' +
     `   <mottaker>\n      <organisasjon authority="${authority(input.receiver)}">${esc(input.receiver)}</organisasjon>\n   </mottaker>\n` +
@@ -52,7 +50,8 @@ export function nextMoveManifest(input: Pick<AsicInput, 'receiver' | 'sender'>, 
 export function buildAsic(store: FileStore, input: AsicInput): Readable {
   const zip = new yazl.ZipFile();
   const mtime = input.mtime;
-  const manifest = Buffer.from(nextMoveManifest(input, input.documents[0]));
+  // pop never builds a container without documents (it answers 404 FileNotFoundException instead).
+  const manifest = Buffer.from(nextMoveManifest(input, input.documents[0] as AsicDocument));
   const signatureName = `META-INF/signature-${randomUUID()}.p7s`;
   const refs: { uri: string; mime: string; digest: string }[] = [
     { uri: 'manifest.xml', mime: 'application/xml', digest: sha256(manifest) },

@@ -6,12 +6,10 @@
 
 const OSLO = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Oslo', timeZoneName: 'longOffset' });
 
-/** Offset of Europe/Oslo at `ms` in minutes (e.g. 120 in summer). */
+/** Offset of Europe/Oslo at `ms` in minutes: 60 in winter, 120 in summer (never zero or negative). */
 export function osloOffsetMinutes(ms: number): number {
-  const part = OSLO.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
-  if (!m) return 0;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  const part = OSLO.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value as string; // GMT+01:00
+  return Number(part.slice(4, 6)) * 60 + Number(part.slice(7, 9));
 }
 
 /**
@@ -24,9 +22,7 @@ export function formatDateTime(ms: number): string {
   let base = local.slice(0, 19);
   const fraction = local.slice(20, 23).replace(/0+$/, '');
   if (fraction) base += `.${fraction}`;
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${base}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${base}+${String(Math.floor(offset / 60)).padStart(2, '0')}:${String(offset % 60).padStart(2, '0')}`;
 }
 
 /**
@@ -38,13 +34,11 @@ export function parseDateTime(value: string): number | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-  if (Number.isNaN(utc)) return undefined;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms); // digits only: never NaN
   if (zone === 'Z') return utc;
   if (zone) {
-    const z = /([+-])(\d{2}):?(\d{2})/.exec(zone);
-    const minutes = (z?.[1] === '-' ? -1 : 1) * (Number(z?.[2]) * 60 + Number(z?.[3]));
-    return utc - minutes * 60_000;
+    const [, sign, hours, minutes] = /([+-])(\d{2}):?(\d{2})/.exec(zone) as RegExpExecArray;
+    return utc - (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) * 60_000;
   }
   // Local Oslo time: guess with the offset at that instant, then correct once.
   let guess = utc - osloOffsetMinutes(utc) * 60_000;

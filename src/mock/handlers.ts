@@ -18,7 +18,7 @@ function loadMsw(): Msw {
     msw = createRequire(import.meta.url)('msw') as Msw;
   } catch (error) {
     throw new Error(
-      `sim.handlers needs the optional peer dependency msw (npm install -D msw) on Node >= 22.12: ${error instanceof Error ? error.message : String(error)}`,
+      `sim.handlers needs the optional peer dependency msw (npm install -D msw) on Node >= 22.12: ${(error as Error).message}`, // require() throws Errors
     );
   }
   return msw;

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { formatDateTime, jacksonJson } from './format.js';
 
 /**
@@ -10,7 +11,7 @@ import { formatDateTime, jacksonJson } from './format.js';
 const IP_EXCEPTIONS = 'no.difi.meldingsutveksling.exceptions.';
 
 /** Status of each IP exception (reference 4.2). */
-const STATUS_OF: Record<string, number> = {
+const STATUS_OF = {
   MessageAlreadyExistsException: 400,
   MessageNotLockedException: 400,
   ServiceNotEnabledException: 400,
@@ -34,28 +35,14 @@ const STATUS_OF: Record<string, number> = {
   SubscriptionNotFoundException: 404,
   FileNotFoundException: 404,
   IdentifierNotFoundException: 404,
-};
+} satisfies Record<string, number>;
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+/** Short name of an IP exception the simulator raises. */
+export type IpExceptionName = keyof typeof STATUS_OF;
 
 /** HTTP reason phrase for a status. */
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 
 /** One Spring `FieldError` in an error body. */
@@ -77,14 +64,12 @@ export class IpError extends Error {
   readonly exception: string | undefined;
   readonly errors: FieldErrorItem[] | undefined;
   readonly description: string | undefined;
-  /** Answer with this status and an empty body (204, and `DELETE /api/statuses/{id}` → 404). */
-  readonly emptyBody: boolean;
 
   constructor(
     status: number,
     exception: string | undefined,
     message: string,
-    extra: { errors?: FieldErrorItem[]; description?: string; emptyBody?: boolean } = {},
+    extra: { errors?: FieldErrorItem[]; description?: string } = {},
   ) {
     super(message);
     this.name = 'IpError';
@@ -92,13 +77,16 @@ export class IpError extends Error {
     this.exception = exception;
     this.errors = extra.errors;
     this.description = extra.description;
-    this.emptyBody = extra.emptyBody ?? false;
   }
 }
 
 /** An IP exception from `no.difi.meldingsutveksling.exceptions` by short name; status from reference 4.2. */
-export function ipException(name: string, message: string, extra: { description?: string; errors?: FieldErrorItem[] } = {}): IpError {
-  return new IpError(STATUS_OF[name] ?? 400, IP_EXCEPTIONS + name, message, extra);
+export function ipException(
+  name: IpExceptionName,
+  message: string,
+  extra: { description?: string; errors?: FieldErrorItem[] } = {},
+): IpError {
+  return new IpError(STATUS_OF[name], IP_EXCEPTIONS + name, message, extra);
 }
 
 /** `Message with messageId = <id> was not found` (404). */

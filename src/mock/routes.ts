@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FaultInjector, FaultRule } from './faults.js';
 import { formatDateTime, jacksonJson } from './format.js';
-import { HeaderParseError, MultipartParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
+import { HeaderParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
 import { errorResponse, frameworkError, IpError } from './ip-error.js';
 import type { ConversationRecord, Filter, IpState, MessageRecord, SimulatorModel, StatusRecord, SubscriptionRecord } from './state.js';
 
@@ -108,10 +108,7 @@ export class SimulatorCore {
   }
 
   #errorFor(error: unknown, path: string): Response {
-    if (error instanceof IpError) {
-      if (error.emptyBody) return empty(error.status);
-      return errorResponse(error, path, this.#model.now());
-    }
+    if (error instanceof IpError) return errorResponse(error, path, this.#model.now());
     const message = error instanceof Error ? error.message : String(error);
     return errorResponse({ status: 500, exception: 'java.lang.IllegalStateException', message }, path, this.#model.now());
   }
@@ -403,7 +400,7 @@ async function readJson(request: Request): Promise<unknown> {
     throw frameworkError(
       400,
       'org.springframework.http.converter.HttpMessageNotReadableException',
-      `JSON parse error: ${error instanceof Error ? error.message : String(error)}`,
+      `JSON parse error: ${(error as SyntaxError).message}`,
     );
   }
 }
@@ -438,14 +435,12 @@ async function readMultipart(
   try {
     parts = parseMultipart(Buffer.concat(chunks), boundary);
   } catch (error) {
-    if (error instanceof MultipartParseError) {
-      throw frameworkError(
-        500,
-        'org.springframework.web.multipart.MultipartException',
-        `Failed to parse multipart servlet request: ${error.message}`,
-      );
-    }
-    throw error;
+    // MultipartParseError, or HeaderParseError for a part's Content-Disposition: both are a broken request.
+    throw frameworkError(
+      500,
+      'org.springframework.web.multipart.MultipartException',
+      `Failed to parse multipart servlet request: ${(error as Error).message}`,
+    );
   }
   const sbdPart = parts.find((p) => p.name === 'sbd');
   if (!sbdPart) {
@@ -462,7 +457,7 @@ async function readMultipart(
     throw frameworkError(
       500,
       'org.springframework.core.convert.ConversionFailedException',
-      `Failed to convert from type [java.lang.String] to type [no.difi.meldingsutveksling.domain.sbdh.StandardBusinessDocument]: ${error instanceof Error ? error.message : String(error)}`,
+      `Failed to convert from type [java.lang.String] to type [no.difi.meldingsutveksling.domain.sbdh.StandardBusinessDocument]: ${(error as SyntaxError).message}`,
     );
   }
   // Every part with a filename is an attachment (a filename on the sbd part makes it one too, as on the IP).
@@ -516,7 +511,7 @@ function conversationView(c: ConversationRecord): Record<string, unknown> {
     messageTitle: c.messageTitle,
     lastUpdate: formatDateTime(c.lastUpdate),
     finished: c.finished,
-    expiry: c.expiry === undefined ? undefined : formatDateTime(c.expiry),
+    expiry: formatDateTime(c.expiry),
     direction: c.direction,
     serviceIdentifier: c.serviceIdentifier,
     messageStatuses: c.statuses.map((s) => ({

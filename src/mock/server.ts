@@ -73,7 +73,6 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on(tls ? 'secureConnection' : 'connection', () => undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -105,14 +104,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
 async function serve(simulator: Simulator, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const method = req.method ?? 'GET';
+    const method = req.method as string; // always set on a server's request
     const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-    }
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(`${origin}${req.url ?? '/'}`, {
+    const request = new Request(`${origin}${req.url as string}`, {
       method,
       headers,
       body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,

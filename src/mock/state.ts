@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { isReceiptType, MESSAGE_TYPES, TYPES_WITHOUT_FILES } from '../models/business-messages.js';
 import { isOrganisationNumber, isPersonalIdentifier } from '../models/identifiers.js';
-import { ArkivmeldingParseError, parseArkivmelding } from './arkivmelding.js';
+import { type ArkivmeldingParseError, parseArkivmelding } from './arkivmelding.js';
 import { buildAsic } from './asic.js';
 import { Clock, type ClockOptions } from './clock.js';
 import { formatDateTime, parseDateTime } from './format.js';
@@ -95,6 +95,8 @@ export interface MessageRecord {
   lockTimeout?: number | undefined;
   /** Outgoing only: send accepted, waiting in the carrier. */
   sendRequested?: boolean;
+  /** Outgoing only: files `arkivmelding.xml` references (read on upload, whether it sits in memory or on disk). */
+  referencedFiles?: string[];
 }
 
 /** @internal */
@@ -122,7 +124,8 @@ export interface ConversationRecord {
   messageTitle: string;
   lastUpdate: number;
   finished: boolean;
-  expiry: number | undefined;
+  /** `expectedResponseDateTime` (always set: create defaults it). */
+  expiry: number;
   direction: 'INCOMING' | 'OUTGOING';
   serviceIdentifier: string;
   pollable: boolean;
@@ -165,7 +168,6 @@ type CarrierItem =
       to: string;
       messageId: string;
       status: string;
-      description?: string;
       /** Statuses that follow this one (external receivers: DPI MOTTATT → LEVERT). */
       next?: string[];
       dueAt: number;
@@ -331,7 +333,7 @@ export class SimulatorModel {
     const now = this.now();
     for (const ip of this.ips.values()) {
       for (const conv of ip.conversations) {
-        if (conv.finished || conv.expiry === undefined || conv.expiry >= now) continue;
+        if (conv.finished || conv.expiry >= now) continue;
         this.addStatus(ip, conv, 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
         const incoming = ip.incoming.get(conv.messageId);
         if (conv.direction === 'INCOMING' && incoming) this.#removeMessage(ip.incoming, incoming);
@@ -382,25 +384,23 @@ export class SimulatorModel {
 
   /** The sending IP hands a message to the transport, and the receiving side gets it. */
   #transmit(item: Extract<CarrierItem, { kind: 'transmit' }>): void {
-    const from = this.ips.get(item.from);
-    const msg = from?.outgoing.get(item.messageId);
-    if (!from || !msg) return; // deleted meanwhile
+    const from = this.ips.get(item.from) as IpState; // carrier items always come from an IP of this network
+    const msg = from.outgoing.get(item.messageId);
+    if (!msg) return; // deleted meanwhile
+    // The conversation may be gone (DELETE /api/conversations): the message still travels, without statuses.
     const conv = this.#outgoingConversation(from, msg.messageId);
     from.outgoing.delete(msg.messageId);
-    const expiry = conv?.expiry;
-    if (expiry !== undefined && expiry < this.now()) {
-      if (conv) this.addStatus(from, conv, 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
+    if (expiryMs(msg.sbd) < this.now()) {
+      this.addStatus(from, conv, 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
       this.#releaseFiles(msg.files);
       return;
     }
-    if (conv && msg.type !== 'status') this.addStatus(from, conv, 'SENDT');
+    if (msg.type !== 'status') this.addStatus(from, conv, 'SENDT');
     const receiverIp = this.ips.get(msg.receiverIdentifier);
     if ((msg.service === 'DPV' || msg.service === 'DPF') && isReceiptType(msg.type)) {
       // DPV/DPF discard receipts and register SENDT, LEVERT, LEST (reference 3.2.3).
-      if (conv) {
-        this.addStatus(from, conv, 'LEVERT');
-        this.addStatus(from, conv, 'LEST');
-      }
+      this.addStatus(from, conv, 'LEVERT');
+      this.addStatus(from, conv, 'LEST');
       this.#releaseFiles(msg.files);
       return;
     }
@@ -428,21 +428,16 @@ export class SimulatorModel {
     const sbd = structuredClone(msg.sbd);
     const header = sbd.standardBusinessDocumentHeader;
     // DPO on behalf of: the receiver sees the sub-organisation as sender.
-    const sender = (header.sender as { identifier: { value: string } }[] | undefined)?.[0];
-    if (sender) {
-      const m = ISO6523.exec(sender.identifier.value);
-      if (m?.[3]) sender.identifier.value = `${m[1]}:${m[3]}`;
-    }
-    const conv = this.#newConversation(to, sbd, 'INCOMING', msg.service);
-    if (conv.expiry !== undefined && conv.expiry < now) {
-      this.addStatus(to, conv, 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
-      this.#releaseFiles(msg.files);
-      return;
-    }
+    // Expiry needs no check here: #transmit checked it at this same instant.
     if (to.incoming.has(msg.messageId)) {
-      this.#releaseFiles(msg.files); // duplicates are discarded
+      this.#releaseFiles(msg.files); // duplicates (another sender reusing a messageId) are discarded
       return;
     }
+    // The sender is always set (create defaults it). DPO on behalf of: the receiver sees the sub-organisation.
+    const sender = (header.sender as { identifier: { value: string } }[])[0] as { identifier: { value: string } };
+    const m = ISO6523.exec(sender.identifier.value);
+    if (m?.[3]) sender.identifier.value = `${m[1]}:${m[3]}`;
+    const conv = this.#newConversation(to, sbd, 'INCOMING', msg.service);
     const fromConv = this.#outgoingConversation(from, msg.messageId);
     conv.messageTitle = fromConv?.messageTitle ?? '';
     conv.messageReference = fromConv?.messageReference ?? conv.conversationId;
@@ -450,7 +445,7 @@ export class SimulatorModel {
       ...msg,
       id: this.#next(),
       sbd,
-      senderIdentifier: sender ? partOrPrimaryIdentifier(sender.identifier.value) : msg.senderIdentifier,
+      senderIdentifier: partOrPrimaryIdentifier(sender.identifier.value),
       lastUpdated: now,
       lockTimeout: undefined,
     });
@@ -469,8 +464,8 @@ export class SimulatorModel {
 
   /** An incoming arkivmelding_kvittering turns the original outgoing conversation into LEST or FEIL. */
   #applyKvittering(ip: IpState, sbd: Sbd): void {
-    const body = sbd.arkivmelding_kvittering;
-    if (!isObject(body) || typeof body.relatedToMessageId !== 'string') return;
+    const body = sbd.arkivmelding_kvittering as Record<string, unknown>; // an object: #checkShape
+    if (typeof body.relatedToMessageId !== 'string') return;
     const original = this.#outgoingConversation(ip, body.relatedToMessageId);
     if (!original) return;
     const receiptType = String(body.receiptType ?? '');
@@ -488,10 +483,8 @@ export class SimulatorModel {
   }
 
   #applyReturnedStatus(item: Extract<CarrierItem, { kind: 'status' }>): void {
-    const ip = this.ips.get(item.to);
-    const conv = ip && this.#outgoingConversation(ip, item.messageId);
-    if (!ip || !conv) return;
-    this.addStatus(ip, conv, item.status, item.description === undefined ? {} : { description: item.description });
+    const ip = this.ips.get(item.to) as IpState; // returned statuses always go to an IP of this network
+    this.addStatus(ip, this.#outgoingConversation(ip, item.messageId), item.status);
     const [next, ...rest] = item.next ?? [];
     if (next)
       this.#enqueue({
@@ -511,27 +504,30 @@ export class SimulatorModel {
     return ip.conversations.find((c) => c.direction === 'OUTGOING' && c.messageId === messageId);
   }
 
+  #incomingConversation(ip: IpState, messageId: string): ConversationRecord | undefined {
+    return ip.conversations.find((c) => c.direction === 'INCOMING' && c.messageId === messageId);
+  }
+
   #newConversation(ip: IpState, sbd: Sbd, direction: 'INCOMING' | 'OUTGOING', service: string): ConversationRecord {
     const h = header(sbd);
     const conversationId = conversationIdOf(sbd);
-    const sender = h.sender?.[0]?.identifier?.value;
+    const sender = (h.sender as { identifier: { value: string } }[])[0]?.identifier.value as string; // defaulted on create
     const receiver = h.receiver?.[0]?.identifier?.value;
-    const expiry = expiryOf(sbd);
     const conv: ConversationRecord = {
       id: this.#next(),
       conversationId,
       messageId: h.documentIdentification.instanceIdentifier as string,
       sender,
-      senderIdentifier: sender === undefined ? undefined : partOrPrimaryIdentifier(sender),
+      senderIdentifier: partOrPrimaryIdentifier(sender),
       receiver,
       receiverIdentifier: receiver === undefined ? undefined : primaryIdentifier(receiver),
-      processIdentifier: processOf(sbd) ?? '',
+      processIdentifier: processOf(sbd) as string, // create refuses an SBD without one
       documentIdentifier: h.documentIdentification.standard,
       messageReference: conversationId,
       messageTitle: '',
       lastUpdate: this.now(),
       finished: false,
-      expiry: expiry === undefined ? undefined : parseDateTime(expiry),
+      expiry: expiryMs(sbd),
       direction,
       serviceIdentifier: service,
       pollable: direction === 'OUTGOING',
@@ -548,11 +544,12 @@ export class SimulatorModel {
    */
   addStatus(
     ip: IpState,
-    conv: ConversationRecord,
+    conv: ConversationRecord | undefined,
     status: string,
     extra: { description?: string; rawReceipt?: string } = {},
   ): StatusRecord | undefined {
-    if (conv.statuses.some((s) => s.status === status)) return undefined;
+    // No conversation: the client deleted it (DELETE /api/conversations); statuses have nowhere to go.
+    if (!conv || conv.statuses.some((s) => s.status === status)) return undefined;
     const now = this.now();
     const record: StatusRecord = { id: this.#next(), lastUpdate: now, status, ...extra, conversation: conv };
     conv.statuses.push(record);
@@ -655,7 +652,7 @@ export class SimulatorModel {
       type,
       service,
       process,
-      senderIdentifier: partOrPrimaryIdentifier(h.sender?.[0]?.identifier?.value ?? ip.orgnr),
+      senderIdentifier: partOrPrimaryIdentifier((h.sender as { identifier: { value: string } }[])[0]?.identifier.value as string),
       receiverIdentifier: receiver === undefined ? '' : primaryIdentifier(receiver),
       files: [],
       lastUpdated: this.now(),
@@ -810,13 +807,13 @@ export class SimulatorModel {
             const infos = Array.isArray(scope.scopeInformation) ? scope.scopeInformation : [];
             infos.forEach((info: unknown, j: number) => {
               const value = isObject(info) ? info.expectedResponseDateTime : undefined;
-              if (typeof value !== 'string') return;
-              const at = parseDateTime(value);
+              if (value === undefined || value === null) return;
+              const at = typeof value === 'string' ? parseDateTime(value) : undefined;
               if (at === undefined) {
                 throw frameworkError(
                   400,
                   'org.springframework.http.converter.HttpMessageNotReadableException',
-                  `JSON parse error: Text '${value}' could not be parsed`,
+                  `JSON parse error: Text '${String(value)}' could not be parsed`,
                 );
               }
               if (at <= this.now()) {
@@ -941,17 +938,16 @@ export class SimulatorModel {
     const existing = msg.files.map((f) => f.filename);
     const duplicates = batch.filter((name) => existing.includes(name));
     if (duplicates.length) throw ipException('DuplicateFilenameException', `Filename already exists in message: ${duplicates.join(', ')}.`);
+    // Every stored message has a known service (an unknown one fails create with ServiceNotEnabledException).
     const limit = this.options.uploadSizeLimits[msg.service as SimulatedService];
-    if (limit !== undefined) {
-      const total = msg.files.reduce((sum, f) => sum + f.content.size, 0) + size;
-      if (total > limit) {
-        throw ipException(
-          'MaxFileSizeExceededException',
-          `The combined file size for all attachments (${formatSize(total)}) exceeds the maximum allowed upload size for the target service (${msg.service}, ${formatSize(limit)})`,
-        );
-      }
+    const total = msg.files.reduce((sum, f) => sum + f.content.size, 0) + size;
+    if (total > limit) {
+      throw ipException(
+        'MaxFileSizeExceededException',
+        `The combined file size for all attachments (${formatSize(total)}) exceeds the maximum allowed upload size for the target service (${msg.service}, ${formatSize(limit)})`,
+      );
     }
-    const business = (msg.sbd[msg.type] ?? {}) as Record<string, unknown>;
+    const business = msg.sbd[msg.type] as Record<string, unknown>;
     const primary = filename === business.hoveddokument;
     if (!title) {
       if (msg.service === 'DPV') throw ipException('MissingFileTitleException', 'Title is required for the following capabilities: DPV');
@@ -960,9 +956,7 @@ export class SimulatorModel {
         throw ipException('MissingFileTitleException', 'Title is required for the following capabilities: DPI');
       }
     }
-    if (primary && msg.files.some((f) => f.primary)) {
-      throw ipException('MultiplePrimaryDocumentsNotAllowedException', `Multiple primary documents not allowed: ${filename}`);
-    }
+    // A second primary document would need a second file named like the first: the duplicate check refuses it.
   }
 
   async #addFile(
@@ -970,20 +964,21 @@ export class SimulatorModel {
     msg: MessageRecord,
     file: { filename: string; title: string | undefined; mimeType: string; content: StoredContent },
   ): Promise<void> {
-    const business = (msg.sbd[msg.type] ?? {}) as Record<string, unknown>;
+    const business = msg.sbd[msg.type] as Record<string, unknown>;
     if (file.filename === 'arkivmelding.xml') {
+      const xml = await this.store.read(file.content);
       let facts: ReturnType<typeof parseArkivmelding>;
       try {
-        facts = parseArkivmelding(await this.store.read(file.content));
+        facts = parseArkivmelding(xml);
       } catch (error) {
         this.store.release(file.content);
-        const message = error instanceof ArkivmeldingParseError ? error.message : String(error);
         throw frameworkError(
           500,
           'no.difi.meldingsutveksling.arkivmelding.ArkivmeldingRuntimeException',
-          `Failed to unmarshal arkivmelding: ${message}`,
+          `Failed to unmarshal arkivmelding: ${(error as ArkivmeldingParseError).message}`,
         );
       }
+      msg.referencedFiles = facts.referencedFiles;
       const conv = this.#outgoingConversation(ip, msg.messageId);
       if (conv) {
         if (facts.offentligTittel !== undefined) conv.messageTitle = facts.offentligTittel;
@@ -1008,29 +1003,28 @@ export class SimulatorModel {
     this.tick();
     const msg = ip.outgoing.get(messageId);
     if (!msg) throw messageNotFound(messageId);
-    const business = (msg.sbd[msg.type] ?? {}) as Record<string, unknown>;
+    const business = msg.sbd[msg.type] as Record<string, unknown>;
     const names = msg.files.map((f) => f.filename);
     if (msg.files.length === 0 && !TYPES_WITHOUT_FILES.includes(msg.type)) {
       throw ipException('MissingFileException', 'There must always be at least one attachment');
     }
-    const expiryText = expiryOf(msg.sbd);
-    const expiry = expiryText === undefined ? undefined : parseDateTime(expiryText);
-    if (expiry !== undefined && expiry < this.now()) {
-      const conv = this.#outgoingConversation(ip, messageId);
-      if (conv) this.addStatus(ip, conv, 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
-      throw ipException('TimeToLiveException', `ExpectedResponseDateTime ${expiryText} has been exceeded. Please resend the message`);
+    if (expiryMs(msg.sbd) < this.now()) {
+      this.addStatus(ip, this.#outgoingConversation(ip, messageId), 'LEVETID_UTLOPT', { description: TTL_DESCRIPTION });
+      throw ipException(
+        'TimeToLiveException',
+        `ExpectedResponseDateTime ${expiryOf(msg.sbd)} has been exceeded. Please resend the message`,
+      );
     }
     if (msg.type === 'arkivmelding') {
-      const file = msg.files.find((f) => f.filename === 'arkivmelding.xml');
-      if (!file) throw ipException('MissingArkivmeldingException', 'DPO message type requires arkivmelding.xml attachment');
-      if (file.content.kind === 'memory') {
-        const missing = parseArkivmelding(file.content.data).referencedFiles.filter((name) => !names.includes(name));
-        if (missing.length) {
-          throw ipException(
-            'MissingArkivmeldingFileException',
-            `File(s) defined in arkivmelding, but not found in message: ${missing.join(',')}`,
-          );
-        }
+      if (!names.includes('arkivmelding.xml')) {
+        throw ipException('MissingArkivmeldingException', 'DPO message type requires arkivmelding.xml attachment');
+      }
+      const missing = (msg.referencedFiles as string[]).filter((name) => !names.includes(name));
+      if (missing.length) {
+        throw ipException(
+          'MissingArkivmeldingFileException',
+          `File(s) defined in arkivmelding, but not found in message: ${missing.join(',')}`,
+        );
       }
     }
     if (msg.type === 'digital' && isObject(business.metadataFiler)) {
@@ -1158,11 +1152,9 @@ export class SimulatorModel {
     if (isReceiptType(msg.type)) return undefined;
     if (msg.files.length === 0) {
       this.#removeMessage(ip.incoming, msg);
-      const conv = ip.conversations.find((c) => c.direction === 'INCOMING' && c.messageId === messageId);
-      if (conv)
-        this.addStatus(ip, conv, 'FEIL', {
-          description: `Can not read file "asic.zip" for message [messageId=${messageId}], removing from queue.`,
-        });
+      this.addStatus(ip, this.#incomingConversation(ip, messageId), 'FEIL', {
+        description: `Can not read file "asic.zip" for message [messageId=${messageId}], removing from queue.`,
+      });
       throw ipException('FileNotFoundException', 'File(s) named asic.zip was not found');
     }
     const h = header(msg.sbd);
@@ -1180,13 +1172,11 @@ export class SimulatorModel {
   deleteIncoming(ip: IpState, messageId: string): Sbd {
     const msg = this.#locked(ip, messageId);
     this.#removeMessage(ip.incoming, msg);
-    const conv = ip.conversations.find((c) => c.direction === 'INCOMING' && c.messageId === messageId);
-    if (conv) this.addStatus(ip, conv, 'INNKOMMENDE_LEVERT');
-    const sender = this.ips.get(primaryIdentifier(header(msg.sbd).sender?.[0]?.identifier?.value ?? ''));
+    this.addStatus(ip, this.#incomingConversation(ip, messageId), 'INNKOMMENDE_LEVERT');
+    // LEVERT goes back to the IP holding the outgoing conversation (gone if its client deleted it: nothing to update).
     const origin = [...this.ips.values()].find((other) => other !== ip && this.#outgoingConversation(other, messageId));
-    const to = origin ?? sender;
-    if (to && this.options.statusServices.includes(msg.service as SimulatedService)) {
-      this.#enqueue({ kind: 'status', to: to.orgnr, messageId, status: 'LEVERT', dueAt: this.now() + this.options.deliveryDelayMs });
+    if (origin && this.options.statusServices.includes(msg.service as SimulatedService)) {
+      this.#enqueue({ kind: 'status', to: origin.orgnr, messageId, status: 'LEVERT', dueAt: this.now() + this.options.deliveryDelayMs });
     }
     return msg.sbd;
   }
@@ -1493,9 +1483,12 @@ function conversationIdOf(sbd: Sbd): string {
 function processOf(sbd: Sbd): string | undefined {
   return conversationScope(sbd)?.identifier;
 }
-function expiryOf(sbd: Sbd): string | undefined {
-  const value = conversationScope(sbd)?.scopeInformation?.[0]?.expectedResponseDateTime;
-  return typeof value === 'string' ? value : undefined;
+/** `expectedResponseDateTime` of a stored SBD: create validated it as a date-time string or defaulted it. */
+function expiryOf(sbd: Sbd): string {
+  return conversationScope(sbd)?.scopeInformation?.[0]?.expectedResponseDateTime as string;
+}
+function expiryMs(sbd: Sbd): number {
+  return parseDateTime(expiryOf(sbd)) as number;
 }
 
 /** Rebuilds the SBD in the IP's output property order (reference 6.1). */

@@ -17,9 +17,6 @@ export type StoredContent =
   | { kind: 'memory'; size: number; sha256: string; data: Buffer }
   | { kind: 'disk'; size: number; sha256: string; path: string };
 
-/** Thrown by {@link FileStore.write} when the body passes `maxBytes`. */
-export class TooLargeError extends Error {}
-
 export class FileStore {
   readonly #threshold: number;
   #dir: Promise<string> | undefined;
@@ -37,11 +34,11 @@ export class FileStore {
 
   /** Stores a buffer (multipart parts, generated content). */
   async fromBuffer(data: Buffer): Promise<StoredContent> {
-    return this.write(data.byteLength ? [data] : []);
+    return this.write([data]);
   }
 
   /** Streams `source` into the store, hashing as it goes. */
-  async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredContent> {
+  async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<StoredContent> {
     const hash = createHash('sha256');
     const chunks: Buffer[] = [];
     let size = 0;
@@ -51,7 +48,6 @@ export class FileStore {
       for await (const raw of source) {
         const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
         size += chunk.byteLength;
-        if (size > maxBytes) throw new TooLargeError(`more than ${maxBytes} bytes`);
         hash.update(chunk);
         if (out) {
           if (!out.write(chunk)) await drained(out);
@@ -77,7 +73,7 @@ export class FileStore {
     } catch (error) {
       if (out) {
         out.destroy();
-        if (path) await unlink(path).catch(() => undefined);
+        await unlink(path as string).catch(() => undefined);
       }
       throw error;
     }
