@@ -62,10 +62,11 @@ export interface HttpRequest {
 export interface ReadContext {
   method: string;
   url: string;
-  /** Time left of the attempt's timeout for reading the body. */
+  /** Time left of the attempt's timeout when the headers arrived (custom readers time their own reads). */
   remainingMs: number;
-  /** The error to reject with when the body does not arrive in time. */
+  /** The error to reject with when a read runs out of time. */
   timeout: () => TimeoutError;
+  /** The caller's signal, for custom readers to watch. */
   signal: AbortSignal | undefined;
 }
 
@@ -133,7 +134,13 @@ export class Transport {
    * returned. The attempt's timeout covers `read`, except that a `read` returning the response itself (streaming)
    * ends the timeout when the headers have arrived.
    */
-  async execute<T>(req: HttpRequest, read: (res: Response, ctx: ReadContext) => Promise<T>, options: RequestOptions = {}): Promise<T> {
+  async execute<T>(
+    req: HttpRequest,
+    read: (res: Response, ctx: ReadContext) => Promise<T>,
+    options: RequestOptions = {},
+    /** @internal True for the built-in readers: the attempt's timeout and abort then cover the body as well. */
+    coverBody = false,
+  ): Promise<T> {
     const signal = options.signal;
     signal?.throwIfAborted();
     const replayable =
@@ -146,7 +153,7 @@ export class Transport {
       req.body instanceof URLSearchParams;
     const retry = req.retry ?? (req.method !== 'POST' && replayable);
     const url = this.url(req.path, req.query);
-    const attempt = (n: number) => this.#attempt(req, url, read, options, n);
+    const attempt = (n: number) => this.#attempt(req, url, read, options, n, coverBody);
     if (!retry || this.retry.retries === 0) return attempt(1);
     return withRetry(attempt, this.retry, {
       signal,
@@ -167,17 +174,22 @@ export class Transport {
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {
-    return this.execute(req, (res, ctx) => parseJson(res, schema, ctx), options);
+    return this.execute(req, (res, ctx) => parseJson(res, schema, ctx), options, true);
   }
 
   /** Like {@link json}, but a 204 gives `null`. */
   jsonOrNull<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S> | null> {
-    return this.execute(req, (res, ctx) => (res.status === 204 ? discard(res).then(() => null) : parseJson(res, schema, ctx)), options);
+    return this.execute(
+      req,
+      (res, ctx) => (res.status === 204 ? discard(res).then(() => null) : parseJson(res, schema, ctx)),
+      options,
+      true,
+    );
   }
 
   /** A request whose body is ignored; resolves with the status. */
   empty(req: HttpRequest, options?: RequestOptions): Promise<number> {
-    return this.execute(req, (res) => discard(res).then(() => res.status), options);
+    return this.execute(req, (res) => discard(res).then(() => res.status), options, true);
   }
 
   /** A request whose successful response is returned unread (for streaming downloads). */
@@ -191,6 +203,7 @@ export class Transport {
     read: (res: Response, ctx: ReadContext) => Promise<T>,
     options: RequestOptions,
     attemptNumber: number,
+    coverBody: boolean,
   ): Promise<T> {
     const signal = options.signal;
     signal?.throwIfAborted();
@@ -207,8 +220,8 @@ export class Transport {
       body = typeof req.body === 'function' ? await req.body() : req.body;
     }
     if (this.#logging) this.logger.debug(`→ ${req.method} ${redactUrl(url)}`, { attempt: attemptNumber });
-    // One controller per attempt carries the timeout and the caller's abort (forwarded by a listener: no
-    // AbortSignal.any(), which costs ~20 µs a request).
+    // One controller and one timer per attempt cover the headers and the body (an abort errors the body stream
+    // too); the caller's signal is forwarded by a listener, not AbortSignal.any() (measured ~20 µs a request).
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -223,32 +236,35 @@ export class Transport {
       init.redirect = 'error';
       init.duplex = 'half';
     }
-    let res: Response;
+    let settled = false;
+    const release = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A long-lived caller signal (a receive loop's) must not collect one listener per request.
+      signal?.removeEventListener('abort', onAbort);
+    };
     try {
-      res = await this.#fetch(url, init);
+      const res = await this.#fetch(url, init);
+      if (this.#logging) this.logger.debug(`← ${res.status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
+      const ctx: ReadContext = {
+        method: req.method,
+        url,
+        remainingMs: Math.max(1, timeoutMs - (performance.now() - started)),
+        timeout: () =>
+          new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, { method: req.method, url, timeoutMs }),
+        signal,
+      };
+      if (res.status >= 400 && !req.acceptStatus?.includes(res.status)) {
+        throw await toApiError(res, req.method, url);
+      }
+      // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
+      if (!coverBody) release();
+      return await read(res, ctx);
     } catch (error) {
       throw this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
     } finally {
-      clearTimeout(timer);
-      // A long-lived caller signal (a receive loop's) must not collect one listener per request. Bodies read below
-      // watch the caller's signal themselves; a streamed body is the reader's to cancel.
-      signal?.removeEventListener('abort', onAbort);
-    }
-    if (this.#logging) this.logger.debug(`← ${res.status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
-    const ctx: ReadContext = {
-      method: req.method,
-      url,
-      remainingMs: Math.max(1, timeoutMs - (performance.now() - started)),
-      timeout: () => new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, { method: req.method, url, timeoutMs }),
-      signal,
-    };
-    try {
-      if (res.status >= 400 && !req.acceptStatus?.includes(res.status)) {
-        throw await toApiError(res, ctx);
-      }
-      return await read(res, ctx);
-    } catch (error) {
-      throw this.#mapFailure(error, req, url, signal, timeoutMs);
+      release();
     }
   }
 
@@ -312,20 +328,23 @@ function describeNetworkError(cause: unknown): string {
 }
 
 /**
- * Reads a body as text within the attempt's remaining time; on timeout the stream is cancelled (which closes the
- * connection) and the read rejects with a TimeoutError. `limit` stops reading early (error bodies).
+ * Reads a body as text, at most `limit` bytes (the rest is cancelled). With a context (a custom reader's), the read is
+ * held to the attempt's remaining time and the caller's signal; the built-in readers are covered by the attempt.
  * @internal
  */
-export async function readText(res: Response, ctx: ReadContext, limit = Number.POSITIVE_INFINITY): Promise<string> {
+export async function readText(res: Response, ctx?: ReadContext, limit = Number.POSITIVE_INFINITY): Promise<string> {
   if (!res.body) return '';
+  if (!ctx && limit === Number.POSITIVE_INFINITY) return res.text();
   const reader = res.body.getReader();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    reader.cancel(ctx.timeout()).catch(() => {});
-  }, ctx.remainingMs);
-  const onAbort = () => reader.cancel(ctx.signal?.reason).catch(() => {});
-  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = ctx
+    ? setTimeout(() => {
+        timedOut = true;
+        reader.cancel(ctx.timeout()).catch(() => {});
+      }, ctx.remainingMs)
+    : undefined;
+  const onAbort = () => reader.cancel(ctx?.signal?.reason).catch(() => {});
+  ctx?.signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -337,15 +356,15 @@ export async function readText(res: Response, ctx: ReadContext, limit = Number.P
     }
     if (size >= limit) await reader.cancel().catch(() => {});
   } catch (error) {
-    if (timedOut) throw ctx.timeout();
+    if (timedOut && ctx) throw ctx.timeout();
     throw error;
   } finally {
     clearTimeout(timer);
-    ctx.signal?.removeEventListener('abort', onAbort);
+    ctx?.signal?.removeEventListener('abort', onAbort);
   }
-  if (timedOut) throw ctx.timeout();
-  if (ctx.signal?.aborted) throw ctx.signal.reason;
-  return chunks.length === 1 ? decoder.decode(chunks[0]) : decoder.decode(Buffer.concat(chunks, size));
+  if (timedOut && ctx) throw ctx.timeout();
+  if (ctx?.signal?.aborted) throw ctx.signal.reason;
+  return decoder.decode(Buffer.concat(chunks, size));
 }
 
 const decoder = new TextDecoder();
@@ -356,11 +375,10 @@ async function discard(res: Response): Promise<void> {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-async function toApiError(res: Response, ctx: ReadContext): Promise<ApiError> {
-  const { method, url } = ctx;
+async function toApiError(res: Response, method: string, url: string): Promise<ApiError> {
   let raw = '';
   try {
-    raw = (await readText(res, ctx, MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
+    raw = (await readText(res, undefined, MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
   } catch {
     // The body broke off; the status still tells.
   }
@@ -378,7 +396,7 @@ async function toApiError(res: Response, ctx: ReadContext): Promise<ApiError> {
 
 /** Reads and validates a JSON body. @internal */
 export async function parseJson<S extends z.ZodType>(res: Response, schema: S, ctx: ReadContext): Promise<z.output<S>> {
-  const raw = await readText(res, ctx);
+  const raw = await res.text();
   let data: unknown;
   try {
     data = JSON.parse(raw);
