@@ -669,13 +669,9 @@ export class SimulatorModel {
   /** 6.1.1: exactly the header and one business message named after the type. */
   #checkShape(input: unknown): Sbd {
     const illegal = (message: string) => frameworkError(500, 'java.lang.IllegalArgumentException', message);
-    if (!isObject(input)) {
-      throw frameworkError(
-        400,
-        'org.springframework.http.converter.HttpMessageNotReadableException',
-        'JSON parse error: expected an object',
-      );
-    }
+    const unreadable = (message: string) =>
+      frameworkError(400, 'org.springframework.http.converter.HttpMessageNotReadableException', `JSON parse error: ${message}`);
+    if (!isObject(input)) throw unreadable('expected an object');
     const keys = Object.keys(input);
     const h = input.standardBusinessDocumentHeader;
     if (keys.length > 2) throw illegal(`Unexpected member in StandardBusinessDocument: ${keys.slice(2).join(', ')}`);
@@ -707,10 +703,22 @@ export class SimulatorModel {
         if (authority !== 'iso6523-actorid-upis' && authority !== 'nhn-actorid') throw illegal(`Unknown authority: ${String(authority)}`);
       }
     }
-    if (businessKey === undefined) {
-      // Header only: the deserializer creates an empty business message? No: the IP needs the member.
-      throw illegal('Missing business message');
+    // Jackson cannot bind scopes or scope information that are not objects (a list where one is expected).
+    const scopes = isObject(h) && isObject(h.businessScope) ? h.businessScope.scope : undefined;
+    for (const scope of Array.isArray(scopes) ? scopes : []) {
+      if (!isObject(scope)) throw unreadable('Cannot construct instance of `no.difi.meldingsutveksling.domain.sbdh.Scope`');
+      const infos = scope.scopeInformation;
+      if (infos === undefined || infos === null) continue;
+      if (!Array.isArray(infos)) {
+        throw unreadable(
+          'Cannot deserialize value of type `java.util.Set<no.difi.meldingsutveksling.domain.sbdh.ScopeInformation>` from Object value',
+        );
+      }
+      if (!infos.every(isObject))
+        throw unreadable('Cannot construct instance of `no.difi.meldingsutveksling.domain.sbdh.ScopeInformation`');
     }
+    // Header only: the IP needs the business message member.
+    if (businessKey === undefined) throw illegal('Missing business message');
     return structuredClone(input) as Sbd;
   }
 
@@ -778,8 +786,7 @@ export class SimulatorModel {
             javaType: 'java.util.Set',
           });
         } else {
-          scopes.forEach((scope: unknown, i: number) => {
-            if (!isObject(scope)) return;
+          scopes.forEach((scope: Record<string, unknown>, i: number) => {
             const field = `standardBusinessDocumentHeader.businessScope.scope[${i}]`;
             if (typeof scope.type !== 'string' || !SCOPE_TYPES.includes(scope.type)) {
               errors.push({
@@ -804,9 +811,10 @@ export class SimulatorModel {
                 javaType: 'java.lang.String',
               });
             }
-            const infos = Array.isArray(scope.scopeInformation) ? scope.scopeInformation : [];
-            infos.forEach((info: unknown, j: number) => {
-              const value = isObject(info) ? info.expectedResponseDateTime : undefined;
+            // #checkShape made sure scopes and scope information are objects.
+            const infos = (scope.scopeInformation ?? []) as Record<string, unknown>[];
+            infos.forEach((info, j) => {
+              const value = info.expectedResponseDateTime;
               if (value === undefined || value === null) return;
               const at = typeof value === 'string' ? parseDateTime(value) : undefined;
               if (at === undefined) {
