@@ -21,7 +21,11 @@ export type MessageHandler = (message: ReceivedMessage) => Promise<void> | void;
 export interface ReceiveOptions extends SpoolOptions {
   /** Which messages to take. Unknown keys make `loop.done` reject with a {@link RequestValidationError}; nothing is sent. */
   filter?: IncomingFilter;
-  /** Messages handled at the same time; the loop only peeks (locks) when a slot is free. @defaultValue 1 */
+  /**
+   * Handlers running at the same time. The loop only peeks (locks) when a handler slot is free; a finished handler's
+   * delete may still be on its way while the next message is peeked, so up to `2 × concurrency` messages can be
+   * locked, half of them only awaiting their acknowledgement. @defaultValue 1
+   */
   concurrency?: number;
   /** The IP's lock duration (`difi.move.nextmove.lockTimeoutMinutes`). @defaultValue 300 000 (5 minutes) */
   lockTimeoutMs?: number;
@@ -47,7 +51,7 @@ export interface ReceiveOptions extends SpoolOptions {
   resolveServiceIdentifier?: boolean;
   /** Stop (and resolve `done`) at the first empty poll: for scripts that drain the queue. @defaultValue false */
   stopWhenIdle?: boolean;
-  /** Stop after this many messages were handled and deleted. */
+  /** Take at most this many messages from the queue (handled, failed, duplicates or poison), then stop once they are done. */
   maxMessages?: number;
   /** Aborting stops at once: in-flight requests are cancelled, nothing more is deleted; `done` resolves. */
   signal?: AbortSignal;
@@ -192,6 +196,11 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
   readonly #maxAttempts: number;
   readonly #abort = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
+  /** Messages whose handler has not settled yet (the concurrency slots). */
+  #busy = 0;
+  /** Messages taken from the queue. */
+  #taken = 0;
+  #slotFreed: (() => void) | undefined;
   readonly #report: ReceiveReport = {
     polls: 0,
     emptyPolls: 0,
@@ -243,7 +252,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     return { ...this.#report, failures: [...this.#report.failures] };
   }
 
-  /** Messages being handled right now. */
+  /** Messages taken from the queue and not finished yet (handling, or being deleted). */
   get inFlight(): number {
     return this.#inFlight.size;
   }
@@ -273,6 +282,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     this.#stopping = true;
     this.#report.stoppedBy = reason;
     this.#wakeUp?.();
+    this.#notifySlot();
   }
 
   #onAbort(): void {
@@ -295,8 +305,12 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     let delay = this.#pollIntervalMs;
     let empty = 0;
     while (!this.#stopping) {
-      if (this.#inFlight.size >= this.#concurrency) {
-        await Promise.race(this.#inFlight);
+      // A slot frees when a handler settles; its delete may still be running (at most `concurrency` of those), so
+      // the next peek overlaps the previous acknowledgement instead of waiting for it.
+      if (this.#busy >= this.#concurrency || this.#inFlight.size >= 2 * this.#concurrency) {
+        await new Promise<void>((resolve) => {
+          this.#slotFreed = resolve;
+        });
         continue;
       }
       const peekedAt = Date.now();
@@ -331,13 +345,27 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
       }
       empty = 0;
       delay = this.#pollIntervalMs;
-      const task: Promise<void> = this.#process(sbd, peekedAt, filter.serviceIdentifier)
+      this.#busy++;
+      this.#taken++;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        this.#busy--;
+        this.#notifySlot();
+      };
+      const task: Promise<void> = this.#process(sbd, peekedAt, filter.serviceIdentifier, release)
         .catch((error: unknown) => {
           // #process reports its own failures; this guards against a bug or a throwing listener.
           this.emit('error', error);
         })
-        .finally(() => this.#inFlight.delete(task));
+        .finally(() => {
+          this.#inFlight.delete(task);
+          release();
+          this.#notifySlot();
+        });
       this.#inFlight.add(task);
+      if (this.#options.maxMessages !== undefined && this.#taken >= this.#options.maxMessages) this.#beginStop('maxMessages');
     }
     await this.#finish();
   }
@@ -357,6 +385,12 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     this.#beginStop('fatal');
     this.#report.stoppedBy = 'fatal';
     this.emit('error', error);
+  }
+
+  #notifySlot(): void {
+    const resolve = this.#slotFreed;
+    this.#slotFreed = undefined;
+    resolve?.();
   }
 
   #pause(ms: number): Promise<void> {
@@ -383,7 +417,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     if (failures.length > MAX_FAILURES_KEPT) failures.shift();
   }
 
-  async #process(sbd: StandardBusinessDocument, peekedAt: number, filterService: string | undefined): Promise<void> {
+  async #process(sbd: StandardBusinessDocument, peekedAt: number, filterService: string | undefined, release: () => void): Promise<void> {
     const messageId = messageIdOf(sbd);
     if (!messageId) {
       this.#fail(undefined, 'peek', new Error('the IP returned an SBD without a messageId'));
@@ -451,6 +485,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
         await this.#handler(message);
       } catch (error) {
         clearTimeout(warnTimer);
+        release();
         this.#report.failed++;
         this.#fail(messageId, 'handler', error);
         await this.#record(messageId, { state: 'failed', attempts: attempt, lastError: errorText(error) });
@@ -460,6 +495,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
         return;
       }
       clearTimeout(warnTimer);
+      release();
       this.#report.handled++;
       await this.#record(messageId, { state: 'handled', attempts });
       await this.#delete(messageId, message, attempts, 'handled');
@@ -486,7 +522,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
 
   async #record(messageId: string, record: Omit<ProcessedRecord, 'updatedAt'>): Promise<void> {
     try {
-      await this.#store.set(messageId, { ...record, updatedAt: new Date().toISOString() });
+      await this.#store.set(messageId, { ...record, updatedAt: Date.now() });
     } catch (error) {
       this.#fail(messageId, 'store', error);
       this.emit('error', error);
@@ -533,7 +569,6 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
       deadLettered: kind === 'deadLetter',
       alreadyDeleted: result === 'gone',
     });
-    if (this.#options.maxMessages !== undefined && this.#report.deleted >= this.#options.maxMessages) this.#beginStop('maxMessages');
     return true;
   }
 

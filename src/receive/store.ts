@@ -13,8 +13,8 @@ export interface ProcessedRecord {
   state: 'failed' | 'handled' | 'done';
   /** Failed attempts so far. */
   attempts: number;
-  /** ISO-8601 time of the last change. */
-  updatedAt: string;
+  /** Time of the last change, in epoch milliseconds. */
+  updatedAt: number;
   /** The last failure's message, if any. */
   lastError?: string | undefined;
 }
@@ -155,7 +155,7 @@ export class JsonFileProcessedStore implements ProcessedStore {
 }
 
 function isStale(record: ProcessedRecord, doneTtlMs: number): boolean {
-  return record.state === 'done' && Date.now() - Date.parse(record.updatedAt) > doneTtlMs;
+  return record.state === 'done' && Date.now() - record.updatedAt > doneTtlMs;
 }
 
 function prune(records: Map<string, ProcessedRecord>, maxEntries: number, doneTtlMs: number): void {

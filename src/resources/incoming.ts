@@ -229,7 +229,7 @@ export class IncomingResource extends Resource {
             throw new AsicError('TOO_LARGE', `the container is ${declared} bytes; the limit is ${maxBytes}`);
           }
           if (Number.isFinite(declared) && declared <= threshold) {
-            const bytes = Buffer.from(await readBody(res.body, ctx.signal, timeoutMs));
+            const bytes = await readBody(res.body, ctx.signal, timeoutMs);
             return { size: bytes.length, bytes };
           }
           const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'eformidling-pop-'));
@@ -254,8 +254,13 @@ export class IncomingResource extends Resource {
    */
   async acknowledge(messageId: string, options: RequestOptions = {}): Promise<'deleted' | 'gone' | 'not-locked'> {
     try {
-      const status = await this.transport.empty(
+      // The body (the SBD, or the 404 error JSON) is read, not cancelled: cancelling would cost the connection.
+      const status = await this.transport.execute(
         { method: 'DELETE', path: path`/api/messages/in/${messageId}`, acceptStatus: [404] },
+        async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        },
         options,
       );
       return status === 404 ? 'gone' : 'deleted';
@@ -312,15 +317,27 @@ export interface ReceivedOne extends ReceivedMessage {
 
 const DEFAULT_SPOOL_THRESHOLD = 1024 * 1024;
 
-async function readBody(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, timeoutMs: number): Promise<ArrayBuffer> {
+async function readBody(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined, timeoutMs: number): Promise<Buffer> {
+  const reader = body.getReader();
   const timer = setTimeout(
-    () => body.cancel(new TimeoutError(`reading the ASiC timed out after ${timeoutMs} ms`)).catch(() => {}),
+    () => reader.cancel(new TimeoutError(`reading the ASiC timed out after ${timeoutMs} ms`)).catch(() => {}),
     timeoutMs,
   );
-  const onAbort = () => body.cancel(signal?.reason).catch(() => {});
+  const onAbort = () => reader.cancel(signal?.reason).catch(() => {});
   signal?.addEventListener('abort', onAbort, { once: true });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    return await new Response(body).arrayBuffer();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+    if (signal?.aborted) throw signal.reason;
+    return chunks.length === 1
+      ? Buffer.from((chunks[0] as Uint8Array).buffer, (chunks[0] as Uint8Array).byteOffset, size)
+      : Buffer.concat(chunks, size);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

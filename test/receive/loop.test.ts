@@ -72,13 +72,9 @@ describe('the receive loop', () => {
     const processed: string[] = [];
     loop.on('processed', (e) => processed.push(e.messageId));
     const report = await loop.done;
-    expect(ip.log).toEqual([
-      'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918',
-      `POP ${id}`,
-      `HANDLER ${id}`,
-      `DELETE ${id}`,
-      'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918',
-    ]);
+    // This message: peek → pop → handler → delete. The next peek may overlap the delete (the handler slot is free).
+    expect(ip.log.slice(0, 3)).toEqual(['PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918', `POP ${id}`, `HANDLER ${id}`]);
+    expect(ip.log.slice(3).sort()).toEqual([`DELETE ${id}`, 'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918']);
     expect(processed).toEqual([id]);
     expect(report).toMatchObject({ handled: 1, deleted: 1, failed: 0, stoppedBy: 'idle' });
     const m = seen[0] as ReceivedMessage;
@@ -155,7 +151,7 @@ describe('the receive loop', () => {
     // Same store (the loop's default is per loop, so share one explicitly across "restarts").
     ip.advance(ip.lockMs);
     const store = new MemoryProcessedStore();
-    store.set(id, { state: 'failed', attempts: 1, updatedAt: new Date().toISOString() });
+    store.set(id, { state: 'failed', attempts: 1, updatedAt: Date.now() });
     const attempts: number[] = [];
     const second = await client.receive((m) => void attempts.push(m.attempt), { ...drain, store }).done;
     expect(attempts).toEqual([2]);
@@ -221,19 +217,26 @@ describe('the receive loop', () => {
     const id = ip.add(sbdFor(), asic);
     const warnings: unknown[] = [];
     let calls = 0;
-    const loop = client.receive(() => {
-      calls++;
-      ip.advance(ip.lockMs + 1);
-    }, drain);
+    const store = new MemoryProcessedStore();
+    const loop = client.receive(
+      () => {
+        calls++;
+        ip.advance(ip.lockMs + 1);
+      },
+      { ...drain, store, maxMessages: 1 },
+    );
     loop.on('warning', (w) => warnings.push(w));
     const report = await loop.done;
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ kind: 'lockExpired', messageId: id });
     expect(isLockExpiredError((warnings[0] as { error: unknown }).error)).toBe(true);
     expect((warnings[0] as { message: string }).message).toMatch(/lock expired, possibly redelivered/);
-    // The lock had expired, so the next peek got the same message again: deleted without a second handler run.
+    expect(report).toMatchObject({ handled: 1, lockExpired: 1, deleted: 0, stoppedBy: 'maxMessages' });
+    expect(ip.has(id)).toBe(true);
+    // The redelivery is deleted without a second handler run.
+    const next = await client.receive(() => void calls++, { ...drain, store }).done;
     expect(calls).toBe(1);
-    expect(report).toMatchObject({ handled: 1, lockExpired: 1, duplicates: 1, deleted: 1 });
+    expect(next).toMatchObject({ handled: 0, duplicates: 1, deleted: 1 });
     expect(ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id}`, `DELETE ${id}`]);
     expect(ip.has(id)).toBe(false);
   });
@@ -383,7 +386,7 @@ describe('the receive loop', () => {
   it("leaves a poison message on the IP with onPoison 'leave'", async () => {
     const id = ip.add(sbdFor(), asic);
     const store = new MemoryProcessedStore();
-    store.set(id, { state: 'failed', attempts: 3, updatedAt: new Date().toISOString(), lastError: 'x' });
+    store.set(id, { state: 'failed', attempts: 3, updatedAt: Date.now(), lastError: 'x' });
     let calls = 0;
     const loop = client.receive(() => void calls++, { ...drain, store, maxAttempts: 3 });
     const warnings: string[] = [];
@@ -456,7 +459,7 @@ describe('the receive loop', () => {
     expect(ip.has(id)).toBe(false);
   });
 
-  it('runs handlers concurrently up to the limit, never locking more than it can handle', async () => {
+  it('runs handlers concurrently up to the limit; locks beyond that are only messages being deleted', async () => {
     for (let i = 0; i < 12; i++) ip.add(sbdFor(), null);
     let active = 0;
     let peak = 0;
@@ -475,7 +478,7 @@ describe('the receive loop', () => {
     const report = await client.receive(handler, { ...drain, concurrency: 3 }).done;
     expect(report.deleted).toBe(12);
     expect(peak).toBe(3);
-    expect(Math.max(...ip.maxLocksBy.values())).toBeLessThanOrEqual(3);
+    expect(Math.max(...ip.maxLocksBy.values())).toBeLessThanOrEqual(6);
   });
 
   it('two loops on one queue never handle the same message while it is locked', async () => {
@@ -495,7 +498,7 @@ describe('the receive loop', () => {
     expect([...handledBy.values()].every((by) => by.length === 1)).toBe(true);
     expect(a.deleted).toBeGreaterThan(0);
     expect(b.deleted).toBeGreaterThan(0);
-    for (const held of ip.maxLocksBy.values()) expect(held).toBeLessThanOrEqual(2);
+    for (const held of ip.maxLocksBy.values()) expect(held).toBeLessThanOrEqual(4);
   });
 
   it('validates its options', () => {

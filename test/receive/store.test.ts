@@ -12,7 +12,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const rec = (state: ProcessedRecord['state'], updatedAt = new Date().toISOString()): ProcessedRecord => ({ state, attempts: 0, updatedAt });
+const rec = (state: ProcessedRecord['state'], updatedAt = Date.now()): ProcessedRecord => ({ state, attempts: 0, updatedAt });
 
 describe('MemoryProcessedStore', () => {
   it('keeps at most maxEntries, dropping the oldest', () => {
@@ -27,8 +27,8 @@ describe('MemoryProcessedStore', () => {
 
   it('forgets done records after their time to live', () => {
     const store = new MemoryProcessedStore({ doneTtlMs: 1000 });
-    store.set('old', rec('done', new Date(Date.now() - 5000).toISOString()));
-    store.set('handled', rec('handled', new Date(Date.now() - 5000).toISOString()));
+    store.set('old', rec('done', Date.now() - 5000));
+    store.set('handled', rec('handled', Date.now() - 5000));
     expect(store.get('old')).toBeUndefined();
     expect(store.get('handled')?.state).toBe('handled');
   });
