@@ -199,7 +199,21 @@ export class IntegrasjonspunktClient {
     return waitForDelivery(this, messageId, options);
   }
 
-  /** Starts a receive loop: peek → pop → `handler` → delete, deleting only after the handler succeeded. */
+  /**
+   * Starts a receive loop: peek (lock) → pop (download, spooled) → `await handler(message)` → delete, deleting only
+   * after the handler resolved. Redeliveries of handled messages are only deleted (processed-id store); poison
+   * messages are left or dead-lettered; `loop.done` rejects on a fatal error (401, 403, a bad filter).
+   * @param handler - Stores the message; throw to leave it on the IP for a later attempt.
+   * @param options - Filter, concurrency, lock timeout, polling, store, poison handling, signal.
+   * @example
+   * ```ts
+   * const loop = ip.receive(async (message) => {
+   *   await message.asic?.saveTo(`./inbox/${message.messageId}`);
+   * }, { filter: { serviceIdentifier: 'DPO' }, store: new JsonFileProcessedStore('./received.json') });
+   * process.once('SIGTERM', () => loop.stop());
+   * await loop.done;
+   * ```
+   */
   receive(handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
     return createReceiveLoop(this, handler, options);
   }
