@@ -68,5 +68,5 @@ function write(value: unknown, indent: string): string {
     const inner = `${indent}  `;
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)} : ${write(v, inner)}`).join(',\n')}\n${indent}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  return JSON.stringify(value) as string; // strings, numbers and booleans only: the model holds JSON data
 }

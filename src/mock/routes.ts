@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FaultInjector, FaultRule } from './faults.js';
 import { formatDateTime, jacksonJson } from './format.js';
-import { HeaderParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
+import { type HeaderParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
 import { errorResponse, frameworkError, IpError } from './ip-error.js';
 import type { ConversationRecord, Filter, IpState, MessageRecord, SimulatorModel, StatusRecord, SubscriptionRecord } from './state.js';
 
@@ -181,8 +181,7 @@ export class SimulatorCore {
         try {
           parsed = parseContentDisposition(disposition);
         } catch (error) {
-          if (error instanceof HeaderParseError) throw frameworkError(500, 'java.lang.ArrayIndexOutOfBoundsException', error.message);
-          throw error;
+          throw frameworkError(500, 'java.lang.ArrayIndexOutOfBoundsException', (error as HeaderParseError).message);
         }
         const filename = parsed.params.filename;
         if (!filename)

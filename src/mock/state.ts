@@ -882,12 +882,11 @@ export class SimulatorModel {
     if (!h.sender || h.sender.length === 0) {
       h.sender = [{ identifier: { value: `0192:${own}`, authority: 'iso6523-actorid-upis' } }];
     } else {
-      const id = h.sender[0]?.identifier;
-      if (id) {
-        const value = /^\d{9}$/.test(id.value) ? `0192:${id.value}` : id.value;
-        const m = ISO6523.exec(value);
-        id.value = m && m[3] === undefined && m[1] === '0192' && m[2] !== own ? `0192:${own}:${m[2]}` : value;
-      }
+      // Bean validation refused a sender without identifier value.
+      const id = (h.sender[0] as { identifier: { value: string } }).identifier;
+      const value = /^\d{9}$/.test(id.value) ? `0192:${id.value}` : id.value;
+      const m = ISO6523.exec(value);
+      id.value = m && m[3] === undefined && m[1] === '0192' && m[2] !== own ? `0192:${own}:${m[2]}` : value;
     }
     const doc = h.documentIdentification;
     doc.type = String(doc.type).toLowerCase();
@@ -1169,8 +1168,9 @@ export class SimulatorModel {
     const main = msg.files.find((f) => f.primary) ?? msg.files[0];
     const ordered = [...msg.files].sort((a, b) => (a === main ? -1 : b === main ? 1 : a.dokumentnummer - b.dokumentnummer));
     return buildAsic(this.store, {
-      receiver: h.receiver?.[0]?.identifier?.value ?? `0192:${ip.orgnr}`,
-      sender: h.sender?.[0]?.identifier?.value ?? '',
+      // Incoming messages came over DPO/DPE: both partners are set.
+      receiver: (h.receiver as { identifier: { value: string } }[])[0]?.identifier.value as string,
+      sender: (h.sender as { identifier: { value: string } }[])[0]?.identifier.value as string,
       documents: ordered.map((f) => ({ filename: f.filename, mimeType: f.mimeType, content: f.content })),
       mtime: new Date(this.now()),
     });
@@ -1270,7 +1270,7 @@ export class SimulatorModel {
       const start = parseDateTime(`${value}T00:00:00`);
       if (start === undefined)
         throw frameworkError(400, 'org.springframework.validation.BindException', `Failed to convert value '${value}' to LocalDate`);
-      return end ? (parseDateTime(`${value}T23:59:59.999`) ?? start) : start;
+      return end ? (parseDateTime(`${value}T23:59:59.999`) as number) : start;
     };
     const lastFrom = day(filter.lastUpdateFrom, false);
     const lastTo = day(filter.lastUpdateTo, true);
@@ -1399,7 +1399,7 @@ export class SimulatorModel {
       description: status.description,
     };
     for (const sub of ip.subscriptions) {
-      if (!['all', 'messages'].includes(sub.resource) || !['all', 'status'].includes(sub.event)) continue;
+      // resource (all|messages) and event (all|status) are validated: every subscription wants status events.
       if (!filterMatches(sub.filter, { status: status.status, serviceIdentifier: conv.serviceIdentifier, direction: conv.direction }))
         continue;
       const p = this.#post(ip, sub.pushEndpoint, event);
@@ -1486,7 +1486,7 @@ function conversationScope(sbd: Sbd) {
   return header(sbd).businessScope.scope.find((s) => s.type === 'ConversationId');
 }
 function conversationIdOf(sbd: Sbd): string {
-  return conversationScope(sbd)?.instanceIdentifier ?? '';
+  return conversationScope(sbd)?.instanceIdentifier as string; // defaulted on create
 }
 function processOf(sbd: Sbd): string | undefined {
   return conversationScope(sbd)?.identifier;
@@ -1612,8 +1612,7 @@ function validateSubscription(input: Record<string, unknown>, mode: 'create' | '
 export function filterMatches(filter: string | undefined, event: Record<string, string>): boolean {
   if (!filter) return true;
   return filter.split('&').every((part) => {
-    const m = FILTER_PART.exec(part);
-    if (!m) return false;
+    const m = FILTER_PART.exec(part) as RegExpExecArray; // validated when the subscription was saved
     const actual = event[m[1] as string]?.toLowerCase();
     return (m[3] as string).split(',').some((v) => v.trim().toLowerCase() === actual);
   });

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /**
  * File contents of uploaded attachments. Small files stay in memory; once a file passes `spillThresholdBytes` it is
@@ -79,9 +79,9 @@ export class FileStore {
     }
   }
 
-  /** A fresh readable stream over the content. */
-  open(content: StoredContent): Readable {
-    return content.kind === 'memory' ? Readable.from([content.data]) : createReadStream(content.path, { highWaterMark: 256 * 1024 });
+  /** A fresh readable stream over content on disk (memory content is used as a buffer directly). */
+  open(content: Extract<StoredContent, { kind: 'disk' }>): Readable {
+    return createReadStream(content.path, { highWaterMark: 256 * 1024 });
   }
 
   /** Whole content as a buffer (for small files: arkivmelding.xml). */

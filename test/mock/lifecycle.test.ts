@@ -42,10 +42,11 @@ describe('carrier and conversations', () => {
 
   it('a conversation the client deleted while its message was outgoing: the message still travels, without statuses', async () => {
     const { sim, out, inn } = setup();
-    const id = await sendArkivmelding(out, { send: false });
+    const id = messageIdOf((await out('POST', '/api/messages/out', { json: sbd() })).json);
     expect((await out('DELETE', `/api/conversations/messageId/${id}`)).status).toBe(200);
     // Uploads and send keep working on the queued message.
     await out('PUT', `/api/messages/out/${id}`, { body: arkivmeldingXml(), headers: uploadHeaders('arkivmelding.xml', 'application/xml') });
+    await out('PUT', `/api/messages/out/${id}?title=Vedtak`, { body: '%PDF', headers: uploadHeaders('vedtak.pdf') });
     expect((await out('POST', `/api/messages/out/${id}`)).status).toBe(200);
     sim.deliverAll();
     expect(statuses(sim, DEPARTEMENT, id)).toEqual([]);
@@ -283,6 +284,15 @@ describe('uploads racing other requests', () => {
       (await out('PUT', `/api/messages/out/${id}?title=Stor`, { body: Buffer.alloc(64, 2), headers: uploadHeaders('stor.pdf') })).status,
     ).toBe(200);
     expect(files()).toEqual(['arkivmelding.xml', 'vedtak.pdf', 'stor.pdf']);
+    // Failing before the spill threshold (still in memory) is the same.
+    const small = controlledBody();
+    const early = put(sim, id, 'liten.pdf', small.stream);
+    small.push('x');
+    await turn();
+    small.fail(new Error('reset'));
+    expect((await early).status).toBe(500);
+    expect(files()).toEqual(['arkivmelding.xml', 'vedtak.pdf', 'stor.pdf']);
+    expect((await out('DELETE', `/api/messages/out/${id}`)).status).toBe(200); // frees the temp file
     await sim.close();
   });
 });
