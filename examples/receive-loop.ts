@@ -113,14 +113,20 @@ export async function main(options: ReceiveLoopOptions = {}): Promise<ReceiveLoo
       lockTimeoutMs: conn.simulated ? lockTimeoutMs : 5 * 60_000,
       pollIntervalMs: conn.simulated ? 100 : 1_000,
       maxPollIntervalMs: conn.simulated ? 200 : 30_000,
-      // The simulator: stop once every message is handled or dead-lettered. A real IP: stop when the queue is
-      // empty (a service would run until SIGTERM: process.once('SIGTERM', () => loop.stop())).
-      ...(expected ? { maxMessages: expected } : { stopWhenIdle: true }),
+      // A real IP: stop when the queue is empty (a service would run until SIGTERM:
+      // process.once('SIGTERM', () => loop.stop())). The simulator: stop below once every message is settled.
+      ...(expected ? {} : { stopWhenIdle: true }),
       signal: AbortSignal.timeout(options.timeoutMs ?? (conn.simulated ? 30_000 : 10 * 60_000)),
     });
     loop.on('failed', ({ messageId, stage, attempts, poison, error }) =>
       t.step(`${shortId(messageId)} failed at ${stage} (attempt ${attempts}${poison ? ', poison' : ''}): ${describeError(error)}`),
     );
+    // 'processed' comes once a message is off the IP: handled, or dead-lettered and then deleted.
+    let settled = 0;
+    loop.on('processed', () => {
+      settled += 1;
+      if (expected !== undefined && settled >= expected) void loop.stop();
+    });
     loop.on('deadLettered', ({ messageId, dir: where }) => t.step(`${shortId(messageId)} dead-lettered to ${where}`));
     loop.on('warning', (w) => t.step(`warning (${w.kind}): ${w.message}`));
 

@@ -2,7 +2,7 @@
  * Content for the examples: a minimal Noark 5 `arkivmelding.xml`, small PDF documents, a large file written to
  * disk, and SHA-256 checks of what was received.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -14,54 +14,12 @@ export interface FileFingerprint {
   sha256: string;
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 /**
- * A minimal arkivmelding (Noark 5): one saksmappe with one journalpost whose documents are `files`, in order (the
- * first is the main document). The IP reads `offentligTittel` and every `referanseDokumentfil`; every file sent
- * besides `arkivmelding.xml` must be named here, and every name here must be sent.
+ * A minimal arkivmelding (Noark 5) from the SDK: one saksmappe with one journalpost whose documents are `files`, in
+ * order (the first is the main document). Every file sent besides `arkivmelding.xml` must be named, and every name
+ * must be sent.
  */
-export function arkivmeldingXml(params: { tittel: string; files: readonly string[]; saksaar?: number }): string {
-  const now = new Date().toISOString();
-  const documents = params.files
-    .map(
-      (file, i) => `      <dokumentbeskrivelse>
-        <systemID>${randomUUID()}</systemID>
-        <dokumenttype>${i === 0 ? 'Brev' : 'Vedlegg'}</dokumenttype>
-        <tilknyttetRegistreringSom>${i === 0 ? 'Hoveddokument' : 'Vedlegg'}</tilknyttetRegistreringSom>
-        <dokumentnummer>${i + 1}</dokumentnummer>
-        <tittel>${escapeXml(file)}</tittel>
-        <dokumentobjekt>
-          <versjonsnummer>1</versjonsnummer>
-          <variantformat>Produksjonsformat</variantformat>
-          <referanseDokumentfil>${escapeXml(file)}</referanseDokumentfil>
-        </dokumentobjekt>
-      </dokumentbeskrivelse>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <system>eformidling-examples</system>
-  <meldingId>${randomUUID()}</meldingId>
-  <tidspunkt>${now}</tidspunkt>
-  <antallFiler>${params.files.length}</antallFiler>
-  <mappe xsi:type="saksmappe">
-    <systemID>${randomUUID()}</systemID>
-    <tittel>${escapeXml(params.tittel)}</tittel>
-    <saksaar>${params.saksaar ?? new Date().getFullYear()}</saksaar>
-    <sakssekvensnummer>42</sakssekvensnummer>
-    <basisregistrering xsi:type="journalpost">
-      <systemID>${randomUUID()}</systemID>
-      <tittel>${escapeXml(params.tittel)}</tittel>
-      <offentligTittel>${escapeXml(params.tittel)}</offentligTittel>
-${documents}
-      <journalposttype>Utgående dokument</journalposttype>
-      <journalstatus>Ekspedert</journalstatus>
-    </basisregistrering>
-  </mappe>
-</arkivmelding>
-`;
-}
+export { arkivmeldingXml } from 'eformidling';
 
 /** A small, valid one-page PDF showing `text` (enough for a viewer to open it). */
 export function pdf(text: string): Buffer {

@@ -407,3 +407,4 @@ export function dialogmelding(params: DialogmeldingParams): StandardBusinessDocu
   const { hoveddokument, pasient, metadataFiler, ...header } = params;
   return buildMessage<DialogmeldingMessage>('dialogmelding', PROCESSES.helse.helse, header, { hoveddokument, pasient, metadataFiler });
 }
+export { type ArkivmeldingXmlParams, arkivmeldingXml } from './arkivmelding-xml.js';

@@ -133,7 +133,7 @@ describe('examples against the simulator', () => {
       expect(result.handled.map((m) => m.messageId)).not.toContain(poison?.messageId);
       expect(poison?.files).toEqual(['asic.zip', 'failure.json', 'sbd.json']);
       for (const message of result.handled) expect(message.files).toEqual(expect.arrayContaining(['arkivmelding.xml']));
-      expect(result.report).toMatchObject({ handled: 2, deadLettered: 1, deleted: 3, stoppedBy: 'maxMessages' });
+      expect(result.report).toMatchObject({ handled: 2, deadLettered: 1, deleted: 3, stoppedBy: 'stop' });
       expect(result.report.failures.filter((f) => f.stage === 'handler')).toHaveLength(2);
       // The given folder keeps what was received, the dead letter and the processed-id store.
       expect((await readdir(dir)).sort()).toEqual(['dead-letters', 'inbox', 'processed.json']);

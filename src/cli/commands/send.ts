@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { arkivmelding, avtalt } from '../../messages/index.js';
+import { arkivmelding, arkivmeldingXml, avtalt } from '../../messages/index.js';
 import { parseIdentifier } from '../../models/identifiers.js';
 import { conversationIdOf, messageIdOf, processOf, type StandardBusinessDocument, typeOf } from '../../models/sbd.js';
 import { chooseStrategy, type SendProgress } from '../../send/index.js';
@@ -14,49 +13,6 @@ import { waitAndReport } from './status.js';
 
 /** Files at least this large (together) get a progress bar on a terminal. @internal */
 export const PROGRESS_MIN_BYTES = 1024 * 1024;
-
-function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
-}
-
-/**
- * A minimal `arkivmelding.xml` the IP accepts (reference 10.2): one saksmappe with one journalpost whose documents are
- * the files, the first as `Hoveddokument`, the others as `Vedlegg`.
- * @internal
- */
-export function arkivmeldingXml(title: string, filenames: readonly string[], now = new Date()): string {
-  const docs = filenames
-    .map(
-      (name, i) => `      <dokumentbeskrivelse>
-        <systemID>${randomUUID()}</systemID>
-        <tittel>${xml(i === 0 ? title : name)}</tittel>
-        <tilknyttetRegistreringSom>${i === 0 ? 'Hoveddokument' : 'Vedlegg'}</tilknyttetRegistreringSom>
-        <dokumentnummer>${i + 1}</dokumentnummer>
-        <dokumentobjekt>
-          <referanseDokumentfil>${xml(name)}</referanseDokumentfil>
-        </dokumentobjekt>
-      </dokumentbeskrivelse>`,
-    )
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <system>eformidling-cli</system>
-  <meldingId>${randomUUID()}</meldingId>
-  <tidspunkt>${now.toISOString()}</tidspunkt>
-  <antallFiler>${filenames.length}</antallFiler>
-  <mappe xsi:type="saksmappe">
-    <systemID>${randomUUID()}</systemID>
-    <tittel>${xml(title)}</tittel>
-    <basisregistrering xsi:type="journalpost">
-      <systemID>${randomUUID()}</systemID>
-${docs}
-      <tittel>${xml(title)}</tittel>
-      <offentligTittel>${xml(title)}</offentligTittel>
-    </basisregistrering>
-  </mappe>
-</arkivmelding>
-`;
-}
 
 function expiry(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -143,10 +99,7 @@ export async function buildMessage(
     }
     files.unshift({
       filename: 'arkivmelding.xml',
-      content: arkivmeldingXml(
-        opts.title,
-        documents.map((f) => f.filename),
-      ),
+      content: arkivmeldingXml({ tittel: opts.title, files: documents.map((f) => f.filename), system: 'eformidling-cli' }),
       mimeType: 'application/xml',
       title: 'Arkivmelding',
     });
