@@ -1,0 +1,121 @@
+import {
+  isOrganisationNumber,
+  isPersonalIdentifier,
+  onBehalfOf,
+  parseIdentifier,
+  RequestValidationError,
+  toPartOrPrimaryIdentifier,
+  toPrimaryIdentifier,
+} from 'eformidling';
+import { describe, expect, it } from 'vitest';
+
+describe('organisation numbers (MOD11)', () => {
+  it('accepts valid numbers and rejects a wrong check digit or a wrong length', () => {
+    for (const n of ['910075918', '910077473', '910076787', '910076221', '974760673']) expect(isOrganisationNumber(n)).toBe(true);
+    expect(isOrganisationNumber('910075919')).toBe(false);
+    expect(isOrganisationNumber('91007591')).toBe(false);
+    expect(isOrganisationNumber('91007591a')).toBe(false);
+  });
+
+  it('rejects every number whose weighted sum leaves remainder 1 (no check digit exists)', () => {
+    for (let d = 0; d <= 9; d++) expect(isOrganisationNumber(`00000006${d}`)).toBe(false);
+  });
+
+  it('takes 0 as the check digit when the sum is a multiple of 11', () => {
+    expect(isOrganisationNumber('000000000')).toBe(true);
+  });
+});
+
+describe('personal identifiers', () => {
+  it('checks both check digits', () => {
+    expect(isPersonalIdentifier('09118532322')).toBe(true);
+    expect(isPersonalIdentifier('09118532332')).toBe(false); // first check digit wrong
+    expect(isPersonalIdentifier('09118532323')).toBe(false); // second check digit wrong
+    expect(isPersonalIdentifier('0911853232')).toBe(false);
+  });
+});
+
+describe('parseIdentifier', () => {
+  it('turns a bare organisation number into its SBD form', () => {
+    expect(parseIdentifier(' 910075918 ')).toEqual({
+      kind: 'organisation',
+      icd: '0192',
+      organisationNumber: '910075918',
+      value: '0192:910075918',
+      authority: 'iso6523-actorid-upis',
+    });
+  });
+
+  it('reads the 0192: form and on-behalf-of', () => {
+    expect(parseIdentifier('0192:910075918')).toMatchObject({
+      kind: 'organisation',
+      organisationNumber: '910075918',
+      value: '0192:910075918',
+    });
+    const obo = parseIdentifier('0192:910075918:910077473');
+    expect(obo).toMatchObject({ organisationNumber: '910075918', onBehalfOf: '910077473' });
+  });
+
+  it('keeps another ICD as it is', () => {
+    expect(parseIdentifier('9908:987654321')).toMatchObject({ kind: 'organisation', icd: '9908', organisationNumber: '987654321' });
+  });
+
+  it('reads persons and NHN ids', () => {
+    expect(parseIdentifier('09118532322')).toMatchObject({ kind: 'person', value: '09118532322', authority: 'iso6523-actorid-upis' });
+    expect(parseIdentifier('her-id:8094866')).toEqual({
+      kind: 'nhn',
+      scheme: 'her-id',
+      id: '8094866',
+      value: 'her-id:8094866',
+      authority: 'nhn-actorid',
+    });
+    expect(parseIdentifier('fastlege-for:09118532322')).toMatchObject({ kind: 'nhn', scheme: 'fastlege-for' });
+  });
+
+  it('names the field and says what is wrong', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['910075919', /wrong check digit/],
+      ['09118532323', /wrong check digits/],
+      ['her-id:0', /positive integer/],
+      ['fastlege-for:12345678901', /valid personal identifier/],
+      ['0192:910075918:0:0', /reserved/],
+      ['0192:910075919', /wrong check digit/],
+      ['0192:910075918:910077474', /on-behalf-of/],
+      ['kommune', /expected an organisation number/],
+    ];
+    for (const [input, why] of cases) {
+      const error = (() => {
+        try {
+          parseIdentifier(input, 'receiver');
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, input).toBeInstanceOf(RequestValidationError);
+      expect((error as RequestValidationError).field).toBe('receiver');
+      expect((error as Error).message, input).toMatch(why);
+    }
+  });
+});
+
+describe('primary identifiers (filters and the capabilities path)', () => {
+  it('strips the ICD, keeps persons and NHN ids, and picks the on-behalf-of part for senders', () => {
+    expect(toPrimaryIdentifier('0192:910075918')).toBe('910075918');
+    expect(toPrimaryIdentifier('0192:910075918:910077473')).toBe('910075918');
+    expect(toPrimaryIdentifier('09118532322')).toBe('09118532322');
+    expect(toPrimaryIdentifier(' her-id:8094866 ')).toBe('her-id:8094866');
+    expect(toPartOrPrimaryIdentifier('0192:910075918:910077473')).toBe('910077473');
+    expect(toPartOrPrimaryIdentifier('0192:910075918')).toBe('910075918');
+    expect(toPartOrPrimaryIdentifier('910075918')).toBe('910075918');
+  });
+});
+
+describe('onBehalfOf', () => {
+  it('builds 0192:<ip org>:<sub org> from either form', () => {
+    expect(onBehalfOf('0192:910075918', '910077473')).toBe('0192:910075918:910077473');
+  });
+
+  it('refuses persons', () => {
+    expect(() => onBehalfOf('910075918', '09118532322')).toThrow(/organisation numbers/);
+  });
+});
