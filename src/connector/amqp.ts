@@ -51,6 +51,11 @@ export function isFatalAmqpError(error: unknown): boolean {
   return typeof code === 'string' && FATAL_CODES.has(code);
 }
 
+/** True for an `amqp://` or `amqps://` URL. @internal */
+export function isAmqpUrl(value: unknown): value is string {
+  return typeof value === 'string' && /^amqps?:\/\//.test(value);
+}
+
 /** The declare parameters for the exchange. @internal */
 export function exchangeDeclaration(options: ExchangeOptions): { exchange: string; type: 'topic'; durable: true; passive: boolean } {
   return { exchange: options.exchange ?? 'eformidling', type: 'topic', durable: true, passive: options.exchangeMode === 'passive' };
@@ -59,15 +64,13 @@ export function exchangeDeclaration(options: ExchangeOptions): { exchange: strin
 /** Opens a reconnecting connection whose errors go to the logger (an unheard `error` would crash the process). @internal */
 export async function openConnection(
   amqpUrl: string,
-  options: { reconnect?: ReconnectOptions | undefined; connectionName?: string | undefined; logger: Logger },
+  options: { reconnect?: ReconnectOptions | undefined; connectionName: string; logger: Logger },
 ): Promise<Connection> {
   const rabbit = await loadRabbit();
-  if (typeof amqpUrl !== 'string' || !/^amqps?:\/\//.test(amqpUrl)) {
-    throw new TypeError('amqpUrl must be an amqp:// or amqps:// URL');
-  }
+  // Callers validated amqpUrl (isAmqpUrl) before connecting.
   const connection = new rabbit.Connection({
     url: amqpUrl,
-    connectionName: options.connectionName ?? 'eformidling',
+    connectionName: options.connectionName,
     retryLow: options.reconnect?.minDelayMs ?? 250,
     retryHigh: options.reconnect?.maxDelayMs ?? 10_000,
     acquireTimeout: 20_000,

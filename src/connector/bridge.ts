@@ -13,6 +13,7 @@ import {
   describe,
   type ExchangeOptions,
   exchangeDeclaration,
+  isAmqpUrl,
   isFatalAmqpError,
   openConnection,
   type ReconnectOptions,
@@ -151,9 +152,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   constructor(options: NotificationBridgeOptions) {
     super();
     if (!options || typeof options !== 'object' || !options.ip) throw new TypeError('options.ip (an IntegrasjonspunktClient) is required');
-    if (typeof options.amqpUrl !== 'string' || !/^amqps?:\/\//.test(options.amqpUrl)) {
-      throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
-    }
+    if (!isAmqpUrl(options.amqpUrl)) throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
     const pageSize = options.pageSize ?? 500;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000)
       throw new RangeError('pageSize must be a whole number from 1 to 2000');
@@ -197,7 +196,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     });
     const publisher = connection.createPublisher({ confirm: true, maxAttempts: 1, exchanges: [this.#exchange] });
     publisher.on('basic.return', (message) => {
-      if (typeof message.messageId === 'string') this.#returnedIds.add(message.messageId);
+      this.#returnedIds.add(message.messageId as string); // every notification is published with its id
     });
     try {
       await this.#checkExchange(connection, signal);
@@ -278,8 +277,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       const present: string[] = [];
       const fresh: StandardBusinessDocument[] = [];
       for await (const sbd of this.#ip.incoming.list({ pageSize: this.#options.pageSize }, { signal })) {
-        const id = messageIdOf(sbd);
-        if (id === undefined) continue;
+        const id = messageIdOf(sbd) as string; // the IP gives every message an id on create
         present.push(id);
         if (!known.has(id)) fresh.push(sbd);
       }
@@ -302,18 +300,16 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   }
 
   async #incomingEvents(messages: readonly StandardBusinessDocument[], signal: AbortSignal): Promise<NotificationEvent[]> {
-    await this.#lookUp(
-      messages.map((m) => messageIdOf(m) ?? ''),
-      signal,
-    );
+    const ids = messages.map((m) => messageIdOf(m) as string);
+    await this.#lookUp(ids, signal);
     const context = { source: this.#source, typePrefix: this.#options.typePrefix ?? DEFAULT_TYPE_PREFIX };
-    return messages.map((m) => incomingNotification(m, this.#facts.get(messageIdOf(m) ?? '')?.serviceIdentifier, context));
+    return messages.map((m, i) => incomingNotification(m, this.#facts.get(ids[i] as string)?.serviceIdentifier, context));
   }
 
   /** Fetches the conversations of messages not yet in the cache, a few at a time; a missing one is left out. */
   async #lookUp(messageIds: readonly string[], signal: AbortSignal): Promise<void> {
     if (this.#options.enrich === false) return;
-    const missing = messageIds.filter((id) => id !== '' && !this.#facts.has(id));
+    const missing = messageIds.filter((id) => !this.#facts.has(id));
     let next = 0;
     const worker = async () => {
       while (next < missing.length) {
@@ -357,7 +353,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
         messageId: event.id,
         type: event.type,
         appId: 'eformidling-bridge',
-        ...(Number.isNaN(time) ? {} : { timestamp: Math.floor(time / 1000) }),
+        ...(Number.isNaN(time) ? {} : { timestamp: Math.floor(time / 1000) }), // an IP date we could not read: no timestamp
       },
       Buffer.from(JSON.stringify(event), 'utf8'),
     );
@@ -377,7 +373,6 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
 
   /** Waits `ms`, or less when `pollNow()`/`stop()` is called; never rejects. */
   async #pause(ms: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return;
     const wake = new Promise<void>((resolve) => {
       this.#wake = resolve;
     });

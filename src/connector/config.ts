@@ -80,8 +80,7 @@ export function parseBridgeConfig(argv: readonly string[], env: Record<string, s
   const get = (name: keyof typeof OPTIONS): string | undefined => {
     const flag = values[name];
     if (typeof flag === 'string') return flag;
-    const spec = OPTIONS[name];
-    const fromEnv = 'env' in spec ? env[spec.env] : undefined;
+    const fromEnv = env[(OPTIONS[name] as { env: string }).env]; // every option read here has a variable
     return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
   };
   const help = values.help === true;

@@ -8,6 +8,7 @@ import {
   describe,
   type ExchangeOptions,
   exchangeDeclaration,
+  isAmqpUrl,
   loadRabbit,
   openConnection,
   type ReconnectOptions,
@@ -203,6 +204,7 @@ class NotificationConsumerImpl extends EventEmitter<NotificationConsumerEvents> 
 
 function validate(options: ConsumeNotificationsOptions): void {
   if (!options || typeof options !== 'object') throw new TypeError('options are required: { amqpUrl, queue, handler }');
+  if (!isAmqpUrl(options.amqpUrl)) throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
   if (typeof options.queue !== 'string' || options.queue.trim() === '') throw new TypeError('options.queue must be a queue name');
   if (typeof options.handler !== 'function') throw new TypeError('options.handler must be a function');
   const prefetch = options.prefetch ?? 10;

@@ -59,6 +59,21 @@ describe('eformidling-bridge configuration', () => {
     expect(() => parseBridgeConfig(['--no-such-flag'], env)).toThrow(BridgeUsageError);
   });
 
+  it('defaults everything optional: state file, no auth or TLS, both event kinds, contract routing keys, skip unroutable', () => {
+    const config = parseBridgeConfig([], env);
+    expect(config.stateFile).toBe('./eformidling-bridge.state.json');
+    expect(config.client).toEqual({ baseUrl: env.IP_URL, userAgent: 'eformidling-bridge' });
+    expect(config.bridge).toMatchObject({
+      exchangeMode: 'declare',
+      routingKeys: undefined,
+      events: { statuses: true, incoming: true },
+      unroutable: 'skip',
+    });
+    const custom = parseBridgeConfig(['--routing-key-prefix', 'uio.efm', '--unroutable', 'retry'], env);
+    expect(custom.bridge).toMatchObject({ routingKeys: { prefix: 'uio.efm' }, unroutable: 'retry' });
+    expect(() => parseBridgeConfig(['--unroutable', 'drop'], env)).toThrow(/skip or retry/);
+  });
+
   it('answers --help without requiring settings', () => {
     expect(parseBridgeConfig(['--help'], {}).help).toBe(true);
   });
@@ -87,6 +102,10 @@ describe('bridge state stores', () => {
     state.incoming.push('y');
     expect(await store.load()).toEqual({ version: 1, incoming: ['x'] });
     expect(store.current).toEqual({ version: 1, incoming: ['x'] });
+    const initial = { version: 1 as const, incoming: ['a'] };
+    const seeded = memoryStateStore(initial);
+    initial.incoming.push('b');
+    expect(await seeded.load()).toEqual({ version: 1, incoming: ['a'] });
   });
 });
 

@@ -158,6 +158,15 @@ describe('notification edge cases', () => {
     );
     expect(dated.time).toBe('2026-08-20T00:00:00.000Z');
     expect(dated.data).not.toHaveProperty('documentType');
+    const noType = statusNotification(
+      { id: 3, lastUpdate: '2026-08-20', status: 'SENDT', messageId: 'm' },
+      { documentIdentifier: 'urn:no:difi:' },
+      { source },
+    );
+    expect(noType.data).not.toHaveProperty('documentType');
+    // Without a clock in the context the detection time is the wall clock's.
+    const detected = incomingNotification(bare as unknown as StandardBusinessDocument, undefined, { source });
+    expect(Number.isNaN(Date.parse(detected.time))).toBe(false);
     const odd = statusNotification({ id: 2, lastUpdate: 'not a date', status: 'SENDT' }, undefined, { source });
     expect(odd.time).toBe('not a date');
     expect(odd.subject).toBe('/api/statuses/');

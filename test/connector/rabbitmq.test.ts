@@ -211,12 +211,18 @@ describe('notification bridge on RabbitMQ', () => {
   it('delivers a notification again when the consumer handler fails', async () => {
     const exchange = newExchange();
     const failedOnce = new Set<string>();
-    const flaky = consumer(exchange, ['eformidling.event.message.opprettet'], (r) => {
-      if (!failedOnce.has(r.event.id)) {
-        failedOnce.add(r.event.id);
-        throw new Error('archive is down');
-      }
-    });
+    const flaky = consumer(
+      exchange,
+      ['eformidling.event.message.opprettet'],
+      (r) => {
+        if (!failedOnce.has(r.event.id)) {
+          failedOnce.add(r.event.id);
+          if (failedOnce.size === 2) throw 'archive is down'; // a handler may throw anything
+          throw new Error('archive is down');
+        }
+      },
+      { retryDelayMs: 0 }, // requeue at once
+    );
     const errors: Error[] = [];
     flaky.consumer.on('error', (e) => errors.push(e));
     await flaky.consumer.ready;
@@ -274,7 +280,8 @@ describe('notification bridge on RabbitMQ', () => {
     const seen = consumer(exchange, ['eformidling.event.message.*']);
     await seen.consumer.ready;
     const errors: Error[] = [];
-    const b = bridge({ exchange, events: { statuses: true, incoming: false }, startFrom: 'now' });
+    // enrich: false — no conversation look-ups; the notifications carry what the status itself says.
+    const b = bridge({ exchange, events: { statuses: true, incoming: false }, startFrom: 'now', enrich: false });
     b.on('error', (e) => errors.push(e));
     await until(() => b.stats.cycles >= 1, 'first cycle');
     const id = await sendArkivmelding(sender);
@@ -283,6 +290,7 @@ describe('notification bridge on RabbitMQ', () => {
     await until(() => seen.received.some((r) => r.event.data.messageId === id && r.event.data.status === 'SENDT'), 'SENDT after recovery');
     expect(b.stats.failures).toBeGreaterThanOrEqual(1);
     expect(errors[0]?.name).toBe('ServerError');
+    expect(seen.received.find((r) => r.event.data.messageId === id)?.event.data).not.toHaveProperty('serviceIdentifier');
     await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
     await receiveAll(receiver);
   });
@@ -349,6 +357,13 @@ describe('notification bridge on RabbitMQ', () => {
   });
 
   it('rejects bad options before connecting', () => {
+    expect(() => createNotificationBridge(undefined as never)).toThrow(/options.ip/);
+    expect(() => createNotificationBridge({ amqpUrl: broker.url } as never)).toThrow(/options.ip/);
+    expect(() => consumeNotifications(undefined as never)).toThrow(TypeError);
+    expect(() => consumeNotifications({ amqpUrl: 'http://x', queue: 'q', handler: () => {} })).toThrow(/amqp:\/\//);
+    expect(() => consumeNotifications({ amqpUrl: broker.url, queue: 'q', handler: () => {}, bindings: 'a.b' as never })).toThrow(
+      /bindings/,
+    );
     expect(() => createNotificationBridge({ ip: sender, amqpUrl: 'http://x' })).toThrow(TypeError);
     expect(() => createNotificationBridge({ ip: sender, amqpUrl: broker.url, pageSize: 0 })).toThrow(RangeError);
     expect(() => consumeNotifications({ amqpUrl: broker.url, queue: '', handler: () => {} })).toThrow(TypeError);
@@ -373,5 +388,50 @@ describe('notification bridge on RabbitMQ', () => {
     expect(b.stats.returned).toBeGreaterThanOrEqual(1);
     await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
     await receiveAll(receiver);
+  });
+
+  it('works with the defaults: exchange eformidling, every event, bindings eformidling.event.#, default backoff', async () => {
+    const received: string[] = [];
+    const handlerErrors: Error[] = [];
+    let thrown = false;
+    const c = consumeNotifications({
+      amqpUrl: broker.url,
+      queue: `defaults.${randomUUID().slice(0, 8)}`,
+      handler: (event) => {
+        if (!thrown) {
+          thrown = true;
+          throw 'not yet'; // requeued after the default 1 s
+        }
+        received.push(`${event.data.messageId} ${event.data.status}`);
+      },
+    });
+    c.on('error', (e) => handlerErrors.push(e));
+    running.push(c);
+    await c.ready;
+    const b = createNotificationBridge({ ip: sender, amqpUrl: broker.url });
+    running.push(b);
+    const bridgeErrors: Error[] = [];
+    b.on('error', (e) => bridgeErrors.push(e));
+    await until(() => b.stats.cycles >= 1, 'first cycle');
+    const id = await sendArkivmelding(sender);
+    sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 2 });
+    b.pollNow();
+    await until(() => bridgeErrors.length >= 1, 'a failed cycle');
+    await until(() => received.includes(`${id} OPPRETTET`), 'OPPRETTET after the default backoff');
+    expect(handlerErrors.map((e) => e.message)).toEqual(['not yet']);
+    expect(c.stats.requeued).toBe(1);
+    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(receiver);
+  });
+
+  it('a consumer given an aborted signal closes at once and never becomes ready', async () => {
+    const c = consumeNotifications({
+      amqpUrl: broker.url,
+      queue: `aborted.${randomUUID().slice(0, 8)}`,
+      handler: () => {},
+      signal: AbortSignal.abort(),
+    });
+    await expect(c.ready).rejects.toBeDefined();
+    await c.close();
   });
 });
