@@ -1,0 +1,108 @@
+import {
+  avtalt,
+  businessMessageOf,
+  conversationIdOf,
+  expiryOf,
+  messageIdOf,
+  processOf,
+  receiverOf,
+  type StandardBusinessDocument,
+  StandardBusinessDocumentRequestSchema,
+  senderOf,
+  typeOf,
+} from 'eformidling';
+import { describe, expect, it } from 'vitest';
+
+const base = (): StandardBusinessDocument =>
+  avtalt({
+    sender: '910075918',
+    receiver: '910077473',
+    identifier: 'x',
+    conversationId: '7b0f9c2e-1d3a-4c5b-8e6f-9a0b1c2d3e4f',
+    expectedResponseDateTime: '2099-01-01T00:00:00+01:00',
+  });
+
+function issues(sbd: unknown): string[] {
+  const result = StandardBusinessDocumentRequestSchema.safeParse(sbd);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('the strict request shape of an SBD (reference 6.1, 6.1.1)', () => {
+  it('accepts what the builders make', () => {
+    expect(issues(base())).toEqual([]);
+  });
+
+  it('wants exactly one business message, keyed by the type, as an object', () => {
+    const extra = { ...base(), other: {} };
+    expect(issues(extra)[0]).toMatch(/exactly one business message.*avtalt, other/);
+    const { avtalt: _, ...none } = base();
+    expect(issues(none)[0]).toMatch(/found none/);
+    const wrongKey = { standardBusinessDocumentHeader: base().standardBusinessDocumentHeader, arkivmelding: {} };
+    expect(issues(wrongKey)[0]).toMatch(/^arkivmelding: .*must equal documentIdentification.type/);
+    expect(issues({ ...base(), avtalt: [] })[0]).toMatch(/must be a JSON object/);
+  });
+
+  it('checks the type case, the standard suffix and the UUIDs', () => {
+    const sbd = base();
+    const doc = sbd.standardBusinessDocumentHeader.documentIdentification;
+    const upper = structuredClone(sbd);
+    upper.standardBusinessDocumentHeader.documentIdentification.type = 'AVTALT';
+    expect(issues({ standardBusinessDocumentHeader: upper.standardBusinessDocumentHeader, AVTALT: {} }).join('\n')).toMatch(
+      /must be lower case/,
+    );
+    const standard = structuredClone(sbd);
+    standard.standardBusinessDocumentHeader.documentIdentification.standard = 'urn:no:difi:avtalt:xsd::arkivmelding';
+    expect(issues(standard)).toEqual([`standardBusinessDocumentHeader.documentIdentification.standard: must end with '::${doc.type}'`]);
+    const messageId = structuredClone(sbd);
+    messageId.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier = '42';
+    expect(issues(messageId)[0]).toMatch(/messageId must be a UUID/);
+  });
+
+  it('allows at most one sender and one receiver', () => {
+    const sbd = structuredClone(base());
+    const header = sbd.standardBusinessDocumentHeader;
+    header.receiver = [...(header.receiver ?? []), ...(header.receiver ?? [])];
+    expect(issues(sbd)).toEqual(['standardBusinessDocumentHeader.receiver: at most one partner']);
+  });
+
+  it('needs a ConversationId scope with the process, and a UUID conversationId', () => {
+    const noScope = structuredClone(base());
+    noScope.standardBusinessDocumentHeader.businessScope.scope = [];
+    expect(issues(noScope)[0]).toMatch(/ConversationId scope carrying the process is required/);
+    const noProcess = structuredClone(base());
+    delete noProcess.standardBusinessDocumentHeader.businessScope.scope[0]?.identifier;
+    expect(issues(noProcess)[0]).toMatch(/process URN as identifier/);
+    const badConversation = structuredClone(base());
+    const scope = badConversation.standardBusinessDocumentHeader.businessScope.scope[0];
+    if (scope) scope.instanceIdentifier = 'not-a-uuid';
+    expect(issues(badConversation)[0]).toMatch(/conversationId must be a UUID/);
+  });
+});
+
+describe('SBD accessors', () => {
+  it('read the ids, process, partners, expiry and the business message', () => {
+    const sbd = base();
+    expect(messageIdOf(sbd)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(conversationIdOf(sbd)).toBe('7b0f9c2e-1d3a-4c5b-8e6f-9a0b1c2d3e4f');
+    expect(processOf(sbd)).toBe('urn:no:difi:profile:avtalt:avtalt:ver1.0');
+    expect(typeOf(sbd)).toBe('avtalt');
+    expect(senderOf(sbd)).toBe('0192:910075918');
+    expect(receiverOf(sbd)).toBe('0192:910077473');
+    expect(expiryOf(sbd)).toBe('2099-01-01T00:00:00+01:00');
+    expect(businessMessageOf<{ identifier: string }>(sbd)?.identifier).toBe('x');
+  });
+
+  it('give undefined when the parts are missing', () => {
+    const sbd = structuredClone(base());
+    sbd.standardBusinessDocumentHeader.businessScope.scope = [];
+    delete sbd.standardBusinessDocumentHeader.sender;
+    delete sbd.standardBusinessDocumentHeader.receiver;
+    expect([conversationIdOf(sbd), processOf(sbd), expiryOf(sbd), senderOf(sbd), receiverOf(sbd)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
