@@ -25,7 +25,11 @@ export interface ClockOptions {
   start?: number;
 }
 
-/** @internal */
+/**
+ * The simulator's clock: manual (moves only with `advance()`/`set()`) or real time with an offset. Pass one instance
+ * to several simulators to keep their time in step.
+ * @category Simulator
+ */
 export class Clock implements SimulatorClock {
   readonly mode: 'manual' | 'real';
   #time: number;

@@ -4,7 +4,7 @@
  * a real HTTP server ({@link startSimulator}). msw is an optional peer: only `sim.handlers` loads it.
  * @module
  */
-export type { ClockOptions, SimulatorClock } from './clock.js';
+export { Clock, type ClockOptions, type SimulatorClock } from './clock.js';
 export type { FaultRule, Faults } from './faults.js';
 export {
   DEPARTEMENT,

@@ -38,7 +38,7 @@ export interface SimulatedStatus {
 export class Simulator {
   /** @internal */
   readonly model: Model;
-  /** The shared HTTP layer: answers a fetch `Request` for any organisation. */
+  /** The shared HTTP layer: answers a fetch `Request` for any organisation (use {@link Simulator.handle}). @internal */
   readonly core: SimulatorCore;
   readonly #faults = new FaultInjector();
   #handlers: HttpHandler[] | undefined;
