@@ -149,34 +149,18 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
     };
   }
   if (content instanceof ReadableStream) {
-    if (content.locked)
-      throw new RequestValidationError(`${field}.content`, 'the stream was already read (a stream can be sent only once)');
-    let used = false;
-    return {
-      open: () => {
-        if (used) throw new RequestValidationError(field, 'a stream can be sent only once');
-        used = true;
-        return content;
-      },
-      size: upload.size,
-      replayable: false,
-    };
+    if (content.locked) throw spent(field);
+    return oneShot(field, upload.size, () => content);
   }
   if (content && typeof (content as NodeJS.ReadableStream).pipe === 'function') {
     const node = content as Readable;
-    if (node.readableDidRead || node.destroyed || node.readableEnded) {
-      throw new RequestValidationError(`${field}.content`, 'the stream was already read (a stream can be sent only once)');
-    }
-    let used = false;
-    return {
-      open: () => {
-        if (used) throw new RequestValidationError(field, 'a stream can be sent only once');
-        used = true;
-        return (content instanceof Readable ? content : Readable.from(content as AsyncIterable<Uint8Array>)) as unknown as BodyInit;
-      },
-      size: upload.size,
-      replayable: false,
-    };
+    if (node.readableDidRead || node.destroyed || node.readableEnded) throw spent(field);
+    // A stream from another copy of `stream` (e.g. the readable-stream package) is not a Readable here: wrap it.
+    return oneShot(
+      field,
+      upload.size,
+      () => (content instanceof Readable ? content : Readable.from(content as AsyncIterable<Uint8Array>)) as unknown as BodyInit,
+    );
   }
   throw new RequestValidationError(
     `${field}.content`,
@@ -194,6 +178,24 @@ export function contentDisposition(filename: string, title?: string): string {
   if (title !== undefined) parts.push(...param('name', title));
   parts.push(...param('filename', filename));
   return parts.join('; ');
+}
+
+function spent(field: string): RequestValidationError {
+  return new RequestValidationError(`${field}.content`, 'the stream was already read (a stream can be sent only once)');
+}
+
+/** A body that can be opened once: a second `open` (a retry of a one-shot stream) fails instead of sending nothing. */
+function oneShot(field: string, size: number | undefined, body: () => BodyInit): PreparedBody {
+  let used = false;
+  return {
+    open: () => {
+      if (used) throw new RequestValidationError(field, 'a stream can be sent only once');
+      used = true;
+      return body();
+    },
+    size,
+    replayable: false,
+  };
 }
 
 function param(name: string, value: string): string[] {
