@@ -70,7 +70,8 @@ export interface SendOptions extends RequestOptions {
 export function chooseStrategy(files: readonly Upload[], oneStepMaxBytes = DEFAULT_ONE_STEP_MAX_BYTES): 'one-step' | 'multi-step' {
   let total = 0;
   for (const file of files) {
-    const size = sizeOf(file);
+    // Not an upload at all: multi-step, whose validation names the entry (files[i].filename).
+    const size = file && typeof file === 'object' ? sizeOf(file) : undefined;
     if (size === undefined || size > MULTIPART_PART_LIMIT) return 'multi-step';
     total += size;
   }
@@ -133,9 +134,7 @@ async function cleanup(client: IntegrasjonspunktClient, messageId: string, optio
     await client.outgoing.delete(messageId, { timeoutMs: options.timeoutMs });
     return true;
   } catch (error) {
-    client.transport.logger.warn(`could not delete half-built message ${messageId}`, {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    client.transport.logger.warn(`could not delete half-built message ${messageId}`, { error });
     return false;
   }
 }
@@ -258,7 +257,6 @@ async function multiStep(
     // Retried on transient failures; a lost response is detected by looking the messageId up (no duplicate).
     stored = await client.outgoing.create(sbd, requestOptions(options));
   } catch (error) {
-    if (isRequestValidationError(error)) throw error;
     // A definite 4xx means nothing was created (and MessageAlreadyExistsException means the id belongs to another
     // message): delete nothing. Without a definite answer the message may exist: delete it.
     const definite = isApiError(error) && error.status < 500;
@@ -291,6 +289,8 @@ export async function resumeSend(
   await sendStep(client, messageId, options);
   return stored;
 }
+
+const list = (values: readonly string[]) => (values.length > 0 ? values.join(', ') : 'nothing');
 
 /** Options for `ip.sendTo()`. @category Sending */
 export interface SendToOptions extends SendOptions {
@@ -355,7 +355,7 @@ export async function sendTo(
       process,
       standard,
       capabilities,
-      reason: `it does not accept the process ${process} (it accepts: ${known.join(', ') || 'nothing'})`,
+      reason: `it does not accept the process ${process} (it accepts: ${list(known)})`,
     });
   }
   if (!forProcess.some((c) => c.documentTypes.some((d) => d.standard === standard))) {
@@ -365,7 +365,7 @@ export async function sendTo(
       process,
       standard,
       capabilities,
-      reason: `it does not accept the document type ${standard} in process ${process} (it accepts: ${known.join(', ') || 'nothing'})`,
+      reason: `it does not accept the document type ${standard} in process ${process} (it accepts: ${list(known)})`,
     });
   }
   const { securityLevel: _level, ...sendOptions } = options;

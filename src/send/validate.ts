@@ -96,7 +96,8 @@ export async function validateSend(
     throw new RequestValidationError('files', `a ${type} message needs at least one file`);
   }
 
-  const body = businessMessageOf<Record<string, unknown>>(valid) ?? {};
+  // The strict shape above guarantees the business message (the member named after the type) is an object.
+  const body = businessMessageOf<Record<string, unknown>>(valid) as Record<string, unknown>;
   const has = (name: string) => names.has(name);
   const main = typeof body.hoveddokument === 'string' ? body.hoveddokument : undefined;
 
@@ -179,21 +180,26 @@ export function referencedFiles(xml: string): string[] {
   const out: string[] = [];
   const re = /<(?:[\w.-]+:)?referanseDokumentfil(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?referanseDokumentfil\s*>/g;
   for (const match of xml.matchAll(re)) {
-    const value = decodeXml((match[1] ?? '').replace(/^<!\[CDATA\[([\s\S]*)\]\]>$/, '$1').trim());
+    // CDATA content is literal (no entities); whitespace around the value or the CDATA section is not part of it.
+    const raw = (match[1] as string).trim();
+    const cdata = /^<!\[CDATA\[([\s\S]*)\]\]>$/.exec(raw);
+    const value = cdata ? (cdata[1] as string).trim() : decodeXml(raw);
     if (value) out.push(value);
   }
   return out;
 }
 
 function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, e: string) => {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (entity, e: string) => {
     const lower = e.toLowerCase();
     if (lower === 'amp') return '&';
     if (lower === 'lt') return '<';
     if (lower === 'gt') return '>';
     if (lower === 'quot') return '"';
     if (lower === 'apos') return "'";
-    return String.fromCodePoint(lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number.parseInt(lower.slice(1), 10));
+    const code = lower.startsWith('#x') ? Number.parseInt(lower.slice(2), 16) : Number.parseInt(lower.slice(1), 10);
+    // Beyond Unicode (malformed XML): keep the text as written rather than fail with a RangeError.
+    return code <= 0x10ffff ? String.fromCodePoint(code) : entity;
   });
 }
 

@@ -72,6 +72,20 @@ describe('outgoing resource', () => {
       { businessScope: { scope: [{ type: 'ConversationId', identifier: 'p', instanceIdentifier: 'x' }] } },
       { businessScope: { scope: [{ type: 'ConversationId', identifier: 'p', scopeInformation: [{ expectedResponseDateTime: 5 }] }] } },
       { manifest: { numberOfItems: 'x' } },
+      { sender: [null] },
+      { sender: [{ identifier: { value: '0192:910077473', authority: 'iso6523-actorid-upis' }, contactInformation: [] }] },
+      { documentIdentification: 'arkivmelding' },
+      { documentIdentification: { ...doc, typeVersion: undefined } },
+      { businessScope: 'x' },
+      { businessScope: { scope: 'x' } },
+      { businessScope: { scope: [null] } },
+      { businessScope: { scope: [{ type: 'ConversationId', identifier: 'p', scopeInformation: {} }] } },
+      { businessScope: { scope: [{ type: 'ConversationId', identifier: 'p', scopeInformation: [null] }] } },
+      {
+        businessScope: {
+          scope: [{ type: 'ConversationId', identifier: 'p', scopeInformation: [{ requestingDocumentInstanceIdentifier: 5 }] }],
+        },
+      },
     ];
     for (const edit of edits) variants.push({ ...base, standardBusinessDocumentHeader: { ...header, ...edit } });
     for (const v of variants) {

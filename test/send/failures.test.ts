@@ -1,9 +1,10 @@
-import { arkivmelding, IntegrasjonspunktClient, isSendError, NotFoundError, SendError } from 'eformidling';
+import { Readable } from 'node:stream';
+import { arkivmelding, IntegrasjonspunktClient, isSendError, NotFoundError, SendError, type Upload } from 'eformidling';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIp } from './fake-ip.js';
-import { dpoFiles, RECEIVER } from './fixtures.js';
+import { dpoFiles, PDF, RECEIVER } from './fixtures.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
@@ -219,5 +220,127 @@ describe('one-step failures', () => {
     const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', exception: 'MessageAlreadyExistsException', cleanedUp: false });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
+  });
+});
+
+/** The DPO files with the attachment as a one-shot stream of known size (one-step can send it, but not twice). */
+function streamedFiles(): Upload[] {
+  const files = dpoFiles();
+  files[2] = { filename: 'vedlegg.pdf', content: Readable.from([PDF]), size: PDF.length };
+  return files;
+}
+
+describe('cleanup that fails', () => {
+  it('is logged and reported as cleanedUp: false; the error still names the step that failed', async () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (m: string, meta?: Record<string, unknown>) => warnings.push([m, meta]) };
+    const { ip, sbd, id } = setup();
+    const client = new IntegrasjonspunktClient({ baseUrl: ip.base, logger, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } });
+    ip.on('PUT', ONE, (c) => ip.error(400, 'MaxFileSizeExceededException', 'too big', c.path));
+    ip.on('DELETE', ONE, (c) => ip.error(500, 'NextMoveRuntimeException', 'database down', c.path));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'upload', filename: 'arkivmelding.xml', cleanedUp: false, kept: false });
+    expect(error.exception).toBe('MaxFileSizeExceededException');
+    const warning = warnings.find(([m]) => m.startsWith('could not delete'));
+    expect(warning?.[0]).toBe(`could not delete half-built message ${id}`);
+    expect(warning?.[1]?.error).toMatchObject({ status: 500, exception: 'NextMoveRuntimeException' });
+    expect(ip.outgoing.has(id)).toBe(true);
+    expect(ip.sent).toEqual([]);
+  });
+});
+
+describe('one-step: lost responses and one-shot streams', () => {
+  it('a lost response after the IP already transmitted the message: found by its conversation, not posted again', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, () => 'send-then-drop');
+    const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' });
+    expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+    ]);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('with a stream (never retried), a lost response is settled by a lookup: stored or transmitted counts as sent', async () => {
+    for (const mode of ['store-then-drop', 'send-then-drop'] as const) {
+      const { ip, client, sbd, id } = setup();
+      ip.on('POST', MULTI, () => mode);
+      const stored = await client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' });
+      expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+      expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
+      expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    }
+  });
+
+  it('with a stream, a connection failure before the IP stored anything is a SendError (the stream cannot be sent again)', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, () => HttpResponse.error());
+    const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
+    expect(error).toMatchObject({ step: 'one-step', messageId: id, uncertain: false, cleanedUp: false });
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+    ]);
+  });
+
+  it('when the lookup after a lost response fails too, the outcome is reported as uncertain; nothing is deleted', async () => {
+    const { ip, client, sbd } = setup();
+    ip.on('POST', MULTI, () => 'store-then-drop');
+    ip.on('GET', ONE, (c) => ip.error(503, 'ServiceUnavailable', 'busy', c.path));
+    const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
+    expect(error).toMatchObject({ step: 'one-step', uncertain: true, cleanedUp: false });
+    expect(error.message).toContain('The outcome is unknown');
+    expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
+    expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+  });
+
+  it('an aborted one-step send rejects with the reason; nothing is looked up, posted again or deleted', async () => {
+    const { ip, client, sbd } = setup();
+    const controller = new AbortController();
+    const reason = new Error('user gave up');
+    ip.on('POST', MULTI, () => {
+      controller.abort(reason);
+      return undefined;
+    });
+    await expect(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', signal: controller.signal })).rejects.toBe(reason);
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
+  });
+});
+
+describe('multi-step: the send step without an answer', () => {
+  it('a lost send response whose lookup fails as well is uncertain: not repeated, not deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', ONE, () => HttpResponse.error());
+    ip.on('GET', ONE, (c) => ip.error(500, 'NextMoveRuntimeException', 'boom', c.path));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
+    expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
+    expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+  });
+
+  it('an abort during the send call: resolves when the IP got the message, else rejects with the reason (never deleted)', async () => {
+    const reason = new Error('user gave up');
+    for (const got of [true, false]) {
+      const { ip, client, sbd, id } = setup();
+      const controller = new AbortController();
+      ip.on('POST', ONE, () => {
+        controller.abort(reason);
+        return got ? undefined : HttpResponse.error();
+      });
+      const result = client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', signal: controller.signal });
+      if (got) {
+        await expect(result).resolves.toMatchObject({
+          standardBusinessDocumentHeader: { documentIdentification: { instanceIdentifier: id } },
+        });
+        expect(ip.sent).toEqual([id]);
+      } else {
+        await expect(result).rejects.toBe(reason);
+        expect(ip.sent).toEqual([]);
+      }
+      expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    }
   });
 });

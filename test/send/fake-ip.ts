@@ -59,7 +59,12 @@ export interface FakeOptions {
   capabilities?: unknown[];
 }
 
-type Override = (req: Captured, attempt: number) => Response | 'store-then-drop' | { storeThen: Response } | undefined;
+/**
+ * Replaces a request's normal handling: a Response is answered as is; `store-then-drop` does the work and then breaks
+ * the connection (a lost response); `send-then-drop` (one-step only) also transmits the message before breaking it;
+ * `{ storeThen }` stores a one-step message, then answers with the given response (a failed send stage).
+ */
+type Override = (req: Captured, attempt: number) => Response | 'store-then-drop' | 'send-then-drop' | { storeThen: Response } | undefined;
 
 /**
  * A small in-memory IP for exact-request tests: records every request and keeps the outgoing queue and
@@ -140,6 +145,7 @@ export function fakeIp(options: FakeOptions = {}) {
       if (o && typeof o === 'object' && 'storeThen' in o) return o.storeThen;
       outgoing.delete(id);
       sent.push(id);
+      if (o === 'send-then-drop') return HttpResponse.error();
       return HttpResponse.json(sbd);
     }),
     http.post(`${base}/api/messages/out`, async ({ request }) => {
@@ -185,7 +191,8 @@ export function fakeIp(options: FakeOptions = {}) {
       return msg ? HttpResponse.json(msg.sbd) : error(404, 'MessageNotFoundException', 'not found', c.path);
     }),
     http.delete(`${base}/api/messages/out/:id`, async ({ request, params }) => {
-      await capture(request);
+      const o = override(await capture(request));
+      if (o instanceof Response) return o;
       outgoing.delete(params.id as string);
       return new HttpResponse(null, { status: 200 });
     }),
@@ -196,7 +203,8 @@ export function fakeIp(options: FakeOptions = {}) {
       return HttpResponse.json({ id: 1, conversationId: randomUUID(), messageId: id, direction: 'OUTGOING', messageStatuses: [] });
     }),
     http.get(`${base}/api/capabilities/:id`, async ({ request }) => {
-      await capture(request);
+      const o = override(await capture(request));
+      if (o instanceof Response) return o;
       return HttpResponse.json({ capabilities: options.capabilities ?? [] });
     }),
   ];

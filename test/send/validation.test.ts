@@ -1,9 +1,13 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   arkivmelding,
   avtalt,
   dialogmelding,
   digital,
   digitalDpv,
+  fromPath,
   IntegrasjonspunktClient,
   isRequestValidationError,
   MULTIPART_PART_LIMIT,
@@ -13,6 +17,7 @@ import {
 } from 'eformidling';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { referencedFiles } from '../../src/send/validate.js';
 import { fakeIp } from './fake-ip.js';
 import { arkivmeldingXml, dpoFiles, PDF, PERSON, RECEIVER } from './fixtures.js';
 
@@ -148,6 +153,62 @@ const cases: Array<{
     field: `${H}.documentIdentification.instanceIdentifier`,
   },
   {
+    what: 'an expectedResponseDateTime that is not a date-time',
+    sbd: () => mutate(base(), (s) => (s[H].businessScope.scope[0].scopeInformation = [{ expectedResponseDateTime: 'neste fredag' }])),
+    field: `${H}.businessScope.scope.scopeInformation.expectedResponseDateTime`,
+  },
+  {
+    what: 'a file without a filename',
+    sbd: base,
+    files: () => [...dpoFiles(), { content: PDF } as unknown as Upload],
+    field: 'files[3].filename',
+  },
+  {
+    what: 'a file that is not an upload (null), whatever the strategy auto would pick',
+    sbd: base,
+    files: () => [null as unknown as Upload, ...dpoFiles()],
+    field: 'files[0].filename',
+  },
+  ...['mappe/vedlegg.pdf', 'mappe\\vedlegg.pdf', 'vedlegg\r\n.pdf'].map((filename) => ({
+    what: `a filename that is a path or has a line break (${JSON.stringify(filename)})`,
+    sbd: base,
+    files: () => [...dpoFiles(), { filename, content: PDF }],
+    field: 'files[3].filename',
+  })),
+  {
+    what: 'a digital message without hoveddokument',
+    sbd: () => mutate(digital({ receiver: PERSON, tittel: 'T', hoveddokument: 'a.pdf' }), (s) => delete s.digital.hoveddokument),
+    files: () => [{ filename: 'a.pdf', content: PDF }],
+    field: 'digital.hoveddokument',
+  },
+  {
+    what: 'a metadataFiler key that is not among the files',
+    sbd: () => digital({ receiver: PERSON, tittel: 'T', hoveddokument: 'a.pdf', metadataFiler: { 'b.pdf': 'a.xml' } }),
+    files: () => [
+      { filename: 'a.pdf', content: PDF },
+      { filename: 'a.xml', content: '<x/>' },
+    ],
+    field: 'digital.metadataFiler',
+  },
+  {
+    what: 'an arkivmelding.xml (bytes) naming a missing file',
+    sbd: base,
+    files: () => [
+      { filename: 'arkivmelding.xml', content: Buffer.from(arkivmeldingXml(['vedtak.pdf', 'mangler.pdf'])) },
+      { filename: 'vedtak.pdf', content: PDF },
+    ],
+    field: 'files[0]',
+  },
+  {
+    what: 'an arkivmelding.xml (ArrayBuffer) naming a missing file',
+    sbd: base,
+    files: () => [
+      { filename: 'arkivmelding.xml', content: new Uint8Array(Buffer.from(arkivmeldingXml(['vedtak.pdf', 'mangler.pdf']))).buffer },
+      { filename: 'vedtak.pdf', content: PDF },
+    ],
+    field: 'files[0]',
+  },
+  {
     what: 'no files for a type that needs them',
     sbd: base,
     files: () => [],
@@ -197,5 +258,91 @@ describe('local validation: nothing is sent', () => {
       .send({ sbd: arkivmelding({ receiver: RECEIVER }), files: [{ filename: 'arkivmelding.xml', content: new Blob([xml]) }] })
       .catch((e: unknown) => e);
     expect((error as Error).message).toContain('b&c.pdf');
+  });
+});
+
+describe('local validation: more', () => {
+  function setup() {
+    const ip = fakeIp();
+    server.use(...ip.handlers);
+    return { ip, client: new IntegrasjonspunktClient({ baseUrl: ip.base }) };
+  }
+
+  it('refuses a missing input, files that are not an array, and resumeSend without a messageId', async () => {
+    const { ip, client } = setup();
+    await expect(client.send(undefined as never)).rejects.toMatchObject({ field: 'sbd' });
+    await expect(client.send({} as never)).rejects.toMatchObject({ field: 'sbd' });
+    await expect(client.send({ sbd: base(), files: 'vedtak.pdf' as never })).rejects.toMatchObject({ field: 'files' });
+    await expect(client.resumeSend('', dpoFiles())).rejects.toMatchObject({ field: 'messageId' });
+    expect(ip.requests).toEqual([]);
+  });
+
+  it('accepts a DPH attachment listed in dialogmelding.metadataFiler', async () => {
+    const { ip, client } = setup();
+    const sbd = dialogmelding({
+      receiver: 'her-id:8094866',
+      hoveddokument: 'a.pdf',
+      metadataFiler: { 'b.pdf': { description: 'Vedlegg' } },
+    });
+    await client.send({
+      sbd,
+      files: [
+        { filename: 'a.pdf', content: PDF },
+        { filename: 'b.pdf', content: PDF },
+      ],
+    });
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
+  });
+
+  it('decodes XML entities and CDATA in referanseDokumentfil before matching filenames', async () => {
+    expect(
+      referencedFiles(
+        '<referanseDokumentfil>a&lt;b&gt;&quot;c&quot;&amp;d</referanseDokumentfil>' +
+          '<referanseDokumentfil>\n  <![CDATA[e&amp;f.pdf]]>\n</referanseDokumentfil><referanseDokumentfil></referanseDokumentfil>',
+      ),
+    ).toEqual(['a<b>"c"&d', 'e&amp;f.pdf']);
+    // A character reference beyond Unicode is malformed XML: kept as written, not a crash.
+    expect(referencedFiles('<referanseDokumentfil>x&#x110000;&#1114112;.pdf</referanseDokumentfil>')).toEqual([
+      'x&#x110000;&#1114112;.pdf',
+    ]);
+    const { ip, client } = setup();
+    const name = "O'Brien søknad.pdf";
+    const xml = arkivmeldingXml(['vedtak.pdf']).replace(
+      '<referanseDokumentfil>vedtak.pdf',
+      '<referanseDokumentfil>O&apos;Brien s&#xF8;kn&#97;d.pdf</referanseDokumentfil><referanseDokumentfil>vedtak.pdf',
+    );
+    const files: Upload[] = [
+      { filename: 'arkivmelding.xml', content: xml },
+      { filename: 'vedtak.pdf', content: PDF },
+    ];
+    const error = await client.send({ sbd: base(), files }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: 'files[0]' });
+    expect((error as Error).message).toContain(name);
+    await client.send({ sbd: base(), files: [...files, { filename: name, content: PDF }] });
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
+  });
+
+  it('reads an arkivmelding.xml from disk to check it; one over 16 MiB (or a stream) is left to the IP', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'efm-validate-'));
+    try {
+      const path = join(dir, 'arkivmelding.xml');
+      await writeFile(path, arkivmeldingXml(['vedtak.pdf', 'mangler.pdf']));
+      const { ip, client } = setup();
+      const small = await fromPath(path);
+      const error = await client.send({ sbd: base(), files: [small, { filename: 'vedtak.pdf', content: PDF }] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ field: 'files[0]' });
+      expect((error as Error).message).toContain('mangler.pdf');
+      expect(ip.requests).toEqual([]);
+
+      await truncate(path, 16 * 1024 * 1024 + 1);
+      const large = await fromPath(path);
+      const blob = new Blob([arkivmeldingXml(['mangler.pdf']), new Uint8Array(16 * 1024 * 1024)]);
+      for (const file of [large, { filename: 'arkivmelding.xml', content: blob }]) {
+        await client.send({ sbd: base(), files: [file, { filename: 'vedtak.pdf', content: PDF }] });
+      }
+      expect(ip.lines()).toHaveLength(2 * 4);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
