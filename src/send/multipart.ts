@@ -109,6 +109,7 @@ export function encodeMultipart(
       yield part.head;
       let sent = 0;
       for await (const chunk of iterate(part.source)) {
+        if (chunk.byteLength === 0) continue; // nothing to send or report (an empty file is reported once, below)
         sent += chunk.byteLength;
         yield chunk;
         onProgress?.({ file: part.filename, bytesSent: sent, totalBytes: part.size });

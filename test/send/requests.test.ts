@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   arkivmelding,
   chooseStrategy,
@@ -248,6 +249,47 @@ describe('one-step: the exact request', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('sends every in-memory kind and streams of unknown size (then chunked, without Content-Length)', async () => {
+    const { ip, client } = setup();
+    const web = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(PDF.subarray(0, 5));
+        c.enqueue(PDF.subarray(5));
+        c.close();
+      },
+    });
+    const files: Upload[] = [
+      { filename: 'arkivmelding.xml', content: arkivmeldingXml(['a.pdf', 'b.pdf', 'c.pdf', 'd.pdf']) },
+      { filename: 'a.pdf', content: new Uint8Array(PDF).buffer },
+      { filename: 'b.pdf', content: new Blob([PDF]) },
+      { filename: 'c.pdf', content: web },
+      { filename: 'd.pdf', content: Readable.from([PDF]) },
+    ];
+    await client.send({ sbd: arkivmelding({ receiver: RECEIVER }), files }, { strategy: 'one-step' });
+    const req = ip.requests[0] as Captured;
+    expect(req.headers['content-length']).toBeUndefined();
+    const parts = parseMultipart(req.headers['content-type'] as string, req.body);
+    expect(parts.map((p) => p.filename)).toEqual([undefined, 'arkivmelding.xml', 'a.pdf', 'b.pdf', 'c.pdf', 'd.pdf']);
+    for (const part of parts.slice(2)) {
+      expect(part.body.equals(PDF)).toBe(true);
+      expect(part.headers['content-type']).toBe('application/pdf');
+    }
+  });
+
+  it('reports progress for an empty file too (0 of 0 bytes)', async () => {
+    const { ip, client } = setup();
+    const progress: SendProgress[] = [];
+    const files: Upload[] = [
+      { filename: 'arkivmelding.xml', content: arkivmeldingXml(['tom.pdf']) },
+      { filename: 'tom.pdf', content: new Uint8Array(0) },
+    ];
+    await client.send({ sbd: arkivmelding({ receiver: RECEIVER }), files }, { strategy: 'one-step', onProgress: (p) => progress.push(p) });
+    expect(progress.filter((p) => p.file === 'tom.pdf')).toEqual([{ file: 'tom.pdf', bytesSent: 0, totalBytes: 0 }]);
+    const req = ip.requests[0] as Captured;
+    expect(req.headers['content-length']).toBe(String(req.body.length));
+    expect(parseMultipart(req.headers['content-type'] as string, req.body)[2]?.body.length).toBe(0);
   });
 });
 
