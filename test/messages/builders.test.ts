@@ -83,6 +83,7 @@ describe('message builders', () => {
       securityLevel: 3,
       process: PROCESSES.arkivmelding.planByggOgGeodata,
       senderRef: 'sak-1',
+      receiverRef: 'deres-ref-9',
     });
     const header = sbd.standardBusinessDocumentHeader;
     expect(header.documentIdentification.instanceIdentifier).toBe('5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90');
@@ -94,6 +95,7 @@ describe('message builders', () => {
         scopeInformation: [{ expectedResponseDateTime: '2030-01-01T00:00:00.000Z' }],
       },
       { type: 'SenderRef', instanceIdentifier: 'sak-1' },
+      { type: 'ReceiverRef', instanceIdentifier: 'deres-ref-9' },
     ]);
     expect(sbd.arkivmelding).toEqual({ sikkerhetsnivaa: 3 });
     const two = [arkivmelding({ receiver: '910075918' }), arkivmelding({ receiver: '910075918' })];
@@ -107,6 +109,11 @@ describe('message builders', () => {
     expect(() => arkivmelding({ receiver: '910075919' })).toThrow(/^receiver:/);
     expect(() => arkivmelding({ onBehalfOf: '910075918' })).toThrow(/^sender:/);
     expect(() => arkivmelding({ expectedResponseDateTime: 'snart' })).toThrow(/^expectedResponseDateTime:/);
+    expect(() => arkivmelding({ expectedResponseDateTime: new Date('snart') })).toThrow(/^expectedResponseDateTime: is not a valid date/);
+    // On behalf of: both sides plain organisation numbers (reference 6.2), not a person or an NHN id.
+    expect(() => arkivmelding({ sender: '910077473', onBehalfOf: '09118532322' })).toThrow(/^onBehalfOf:/);
+    expect(() => arkivmelding({ sender: 'her-id:8094866', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);
+    expect(() => arkivmelding({ sender: '0192:910077473:910075918', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);
     expect(() => digital({ receiver: '09118532322', tittel: 'T', hoveddokument: 'a', virkningsdato: '21.08.2026' })).toThrow(
       /^virkningsdato:/,
     );
