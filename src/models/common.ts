@@ -20,3 +20,21 @@ export const DateTimeString = z.string();
 
 /** An ISO-8601 date-time, checked on requests. @internal */
 export const StrictDateTime = z.iso.datetime({ offset: true, local: true });
+
+const fastChecks = new WeakMap<z.ZodType, (value: unknown) => boolean>();
+
+/**
+ * Registers a hand-written check that accepts only values the schema accepts unchanged (a loose schema with no
+ * transforms). Parsing a hot response then skips zod when the check passes; zod still runs, and words the error, when
+ * it does not. The check must never accept what the schema refuses (tested).
+ * @internal
+ */
+export function withFastCheck<S extends z.ZodType>(schema: S, check: (value: unknown) => boolean): S {
+  fastChecks.set(schema, check);
+  return schema;
+}
+
+/** The fast check registered for a schema. @internal */
+export function fastCheckOf(schema: z.ZodType): ((value: unknown) => boolean) | undefined {
+  return fastChecks.get(schema);
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ApiError, ConnectionError, EformidlingError, ResponseValidationError, TimeoutError, type ValidationIssue } from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
+import { fastCheckOf } from '../models/common.js';
 import { ApiErrorBodySchema } from '../models/error-body.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -409,6 +410,7 @@ export async function parseJson<S extends z.ZodType>(res: Response, schema: S, c
       url: ctx.url,
     });
   }
+  if (fastCheckOf(schema)?.(data)) return data as z.output<S>;
   const result = schema.safeParse(data);
   if (!result.success) {
     throw new ResponseValidationError({
