@@ -1,13 +1,9 @@
 import { path } from '../internal/path.js';
 import { type Conversation, ConversationSchema } from '../models/conversation.js';
-import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
-import { PageSchema } from '../models/page.js';
 import type { Direction, ServiceIdentifier } from '../models/status.js';
-import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
-import { Resource } from './resource.js';
-
-const ConversationPageSchema = PageSchema(ConversationSchema);
+import { identifierQuery, Resource } from './resource.js';
 
 /** Filters for `GET /api/conversations` (reference 3.5). @category Resources */
 export interface ConversationListFilter {
@@ -39,22 +35,8 @@ export interface ConversationListFilter {
 export class ConversationsResource extends Resource {
   /** Searches conversations, newest first by default. */
   list(filter: ConversationListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<Conversation> {
-    const { pageSize, receiverIdentifier, senderIdentifier, serviceIdentifier, ...rest } = filter;
-    const query = {
-      ...rest,
-      receiverIdentifier: receiverIdentifier === undefined ? undefined : toPrimaryIdentifier(receiverIdentifier),
-      senderIdentifier: senderIdentifier === undefined ? undefined : toPartOrPrimaryIdentifier(senderIdentifier),
-      serviceIdentifier: serviceIdentifier?.toUpperCase(),
-    };
-    return paginate(
-      (page, size) =>
-        this.transport.json(
-          { method: 'GET', path: '/api/conversations', query: { ...query, page, size } },
-          ConversationPageSchema,
-          options,
-        ),
-      { pageSize },
-    );
+    const { pageSize, ...rest } = filter;
+    return this.paged('/api/conversations', ConversationSchema, identifierQuery(rest), options, pageSize);
   }
 
   /** An outgoing conversation by numeric id. @throws {@link NotFoundError} */
@@ -70,15 +52,7 @@ export class ConversationsResource extends Resource {
   /** Conversations the IP still polls the transport for. */
   queue(options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<Conversation> {
     const { pageSize, ...requestOptions } = options;
-    return paginate(
-      (page, size) =>
-        this.transport.json(
-          { method: 'GET', path: '/api/conversations/queue', query: { page, size } },
-          ConversationPageSchema,
-          requestOptions,
-        ),
-      { pageSize },
-    );
+    return this.paged('/api/conversations/queue', ConversationSchema, {}, requestOptions, pageSize);
   }
 
   /** Deletes a conversation and its statuses (always succeeds, also for unknown ids). */

@@ -9,16 +9,13 @@ import type { AsicLimits } from '../asic/reader.js';
 import { isApiError, RequestValidationError, TimeoutError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
-import { PageSchema } from '../models/page.js';
 import { type StandardBusinessDocument, StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { ServiceIdentifier } from '../models/status.js';
-import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { PagedAsyncIterable } from '../pagination.js';
 import { LockExpiredError } from '../receive/errors.js';
 import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from '../receive/message.js';
 import type { RequestOptions } from '../transport/http.js';
 import { Resource } from './resource.js';
-
-const SbdPageSchema = PageSchema(StandardBusinessDocumentSchema);
 
 /**
  * Filters for the incoming queue (reference 3.3). The IP silently ignores unknown filter names (a misspelt filter
@@ -115,11 +112,7 @@ export class IncomingResource extends Resource {
   ): PagedAsyncIterable<StandardBusinessDocument> {
     const { pageSize, sort, ...rest } = filter;
     const query = { ...normalizeIncomingFilter(rest), sort };
-    return paginate(
-      (page, size) =>
-        this.transport.json({ method: 'GET', path: '/api/messages/in', query: { ...query, page, size } }, SbdPageSchema, options),
-      { pageSize },
-    );
+    return this.paged('/api/messages/in', StandardBusinessDocumentSchema, query, options, pageSize);
   }
 
   /**

@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isApiError, RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
-import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
-import { PageSchema } from '../models/page.js';
 import { type StandardBusinessDocument, StandardBusinessDocumentRequestSchema, StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { ServiceIdentifier } from '../models/status.js';
-import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { PagedAsyncIterable } from '../pagination.js';
 import { sendMultipart } from '../send/multipart.js';
 import { type RequestOptions, toIssues } from '../transport/http.js';
 import { isTransient } from '../transport/retry.js';
 import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
-import { Resource } from './resource.js';
-
-const SbdPageSchema = PageSchema(StandardBusinessDocumentSchema);
+import { identifierQuery, Resource } from './resource.js';
 
 /** Filters for `GET /api/messages/out` (reference 3.2.5). @category Resources */
 export interface OutgoingListFilter {
@@ -157,18 +153,8 @@ export class OutgoingResource extends Resource {
 
   /** The outgoing queue: messages created but not yet transmitted. */
   list(filter: OutgoingListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<StandardBusinessDocument> {
-    const { pageSize, receiverIdentifier, senderIdentifier, serviceIdentifier, ...rest } = filter;
-    const query = {
-      ...rest,
-      receiverIdentifier: receiverIdentifier === undefined ? undefined : toPrimaryIdentifier(receiverIdentifier),
-      senderIdentifier: senderIdentifier === undefined ? undefined : toPartOrPrimaryIdentifier(senderIdentifier),
-      serviceIdentifier: serviceIdentifier?.toUpperCase(),
-    };
-    return paginate(
-      (page, size) =>
-        this.transport.json({ method: 'GET', path: '/api/messages/out', query: { ...query, page, size } }, SbdPageSchema, options),
-      { pageSize },
-    );
+    const { pageSize, ...rest } = filter;
+    return this.paged('/api/messages/out', StandardBusinessDocumentSchema, identifierQuery(rest), options, pageSize);
   }
 
   /** Deletes a created message and its files (always succeeds; statuses stay). */

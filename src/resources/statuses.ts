@@ -1,12 +1,9 @@
 import { RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
-import { PageSchema } from '../models/page.js';
 import { type MessageStatus, MessageStatusSchema, type Status } from '../models/status.js';
-import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
 import { Resource } from './resource.js';
-
-const StatusPageSchema = PageSchema(MessageStatusSchema);
 
 /** Filters for `GET /api/statuses` (reference 3.4.1). @category Resources */
 export interface StatusListFilter {
@@ -51,25 +48,13 @@ export class StatusesResource extends Resource {
       toDateTime: toDateTime === undefined ? undefined : toIso(toDateTime),
       sort,
     };
-    return paginate(
-      (page, size) =>
-        this.transport.json({ method: 'GET', path: '/api/statuses', query: { ...query, page, size } }, StatusPageSchema, options),
-      { pageSize },
-    );
+    return this.paged('/api/statuses', MessageStatusSchema, query, options, pageSize);
   }
 
   /** All statuses of one message (`GET /api/statuses/{messageId}`); an unknown id gives no items. */
   forMessage(messageId: string, options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<MessageStatus> {
     const { pageSize, ...requestOptions } = options;
-    return paginate(
-      (page, size) =>
-        this.transport.json(
-          { method: 'GET', path: path`/api/statuses/${messageId}`, query: { page, size } },
-          StatusPageSchema,
-          requestOptions,
-        ),
-      { pageSize },
-    );
+    return this.paged(path`/api/statuses/${messageId}`, MessageStatusSchema, {}, requestOptions, pageSize);
   }
 
   /**

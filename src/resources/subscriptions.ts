@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { isApiError, RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
-import { PageSchema } from '../models/page.js';
 import {
   type Subscription,
   type SubscriptionCreateParams,
@@ -10,12 +9,10 @@ import {
   type SubscriptionUpdateParams,
   SubscriptionUpdateParamsSchema,
 } from '../models/subscription.js';
-import { type PagedAsyncIterable, paginate } from '../pagination.js';
+import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
 import { toIssues } from '../transport/http.js';
 import { Resource } from './resource.js';
-
-const SubscriptionPageSchema = PageSchema(SubscriptionSchema);
 
 /**
  * `/api/subscriptions`: webhook subscriptions.
@@ -24,11 +21,7 @@ const SubscriptionPageSchema = PageSchema(SubscriptionSchema);
 export class SubscriptionsResource extends Resource {
   list(options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<Subscription> {
     const { pageSize, ...requestOptions } = options;
-    return paginate(
-      (page, size) =>
-        this.transport.json({ method: 'GET', path: '/api/subscriptions', query: { page, size } }, SubscriptionPageSchema, requestOptions),
-      { pageSize },
-    );
+    return this.paged('/api/subscriptions', SubscriptionSchema, {}, requestOptions, pageSize);
   }
 
   /** @throws {@link NotFoundError} */
