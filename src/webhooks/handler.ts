@@ -93,6 +93,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
       parsed = req.body;
     } else {
       const body = req.body !== undefined ? toBuffer(req.body) : await readBody(req, maxBodyBytes);
+      // The sender went away mid-body: nobody to answer (and nothing to reject: node:http ignores the promise).
+      if (body === 'aborted') return;
       if (body === 'too-large' || body.length > maxBodyBytes) {
         reply(res, 413, { error: `body larger than ${maxBodyBytes} bytes` }, { connection: 'close' });
         return;
@@ -149,10 +151,13 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.end(text);
 }
 
-/** Reads the body up to `limit` bytes; beyond that the rest is drained (bounded) and `'too-large'` returned. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/**
+ * Reads the body up to `limit` bytes; beyond that the rest is drained (bounded) and `'too-large'` returned.
+ * `'aborted'` when the connection broke before the end.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     if (Number.isFinite(declared) && declared > limit) {
       drain(req, limit);
       resolve('too-large');
@@ -174,7 +179,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     const onEnd = () => resolve(Buffer.concat(chunks, size));
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', reject);
+    req.on('error', () => resolve('aborted'));
   });
 }
 

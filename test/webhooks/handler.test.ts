@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { createWebhookHandler, type StatusEvent, type WebhookEvent, type WebhookHandlerOptions } from 'eformidling';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -156,6 +157,113 @@ describe('createWebhookHandler over node:http', () => {
     expect((await post(url, JSON.stringify(statusEvent))).status).toBe(200);
     expect((await post(url, JSON.stringify({ nope: true }))).status).toBe(400);
     expect(seen).toEqual([statusEvent.messageId]);
+  });
+
+  it('takes a raw body a framework has already read (express.text(), express.raw()), with the same limits', async () => {
+    const seen: string[] = [];
+    const handler = createWebhookHandler({ maxBodyBytes: 1024, onStatus: (e) => seen.push(e.messageId) });
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        void handler(Object.assign(req, { body: req.headers['x-as'] === 'text' ? raw.toString('utf8') : raw }), res);
+      });
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    for (const as of ['text', 'buffer']) {
+      expect((await post(url, JSON.stringify(statusEvent), { 'x-as': as })).status).toBe(200);
+      expect((await post(url, '{"event":', { 'x-as': as })).status).toBe(400);
+      expect((await post(url, JSON.stringify({ ...statusEvent, description: 'x'.repeat(2000) }), { 'x-as': as })).status).toBe(413);
+    }
+    expect(seen).toEqual([statusEvent.messageId, statusEvent.messageId]);
+  });
+
+  it('without onError, a failing callback becomes a process warning (the IP already has its 200)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const { url, finished } = await serve({
+        onStatus: () => {
+          throw new Error('database down');
+        },
+        onPing: () => Promise.reject('not an Error'),
+      });
+      expect((await post(url, JSON.stringify(statusEvent))).status).toBe(200);
+      expect((await post(url, JSON.stringify({ createdTs: statusEvent.createdTs, event: 'ping' }))).status).toBe(200);
+      await Promise.all(finished);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings).toEqual(['eformidling webhook callback failed: database down', 'eformidling webhook callback failed: not an Error']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a sender that disconnects mid-body: the handler settles quietly, without callbacks or an unhandled rejection', async () => {
+    const calls: unknown[] = [];
+    const { url, finished } = await serve({ onStatus: (e) => calls.push(e) });
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
+    req.on('error', () => {});
+    req.write('{"event":"status",');
+    await new Promise((r) => setTimeout(r, 20)); // lets the handler start reading (not a timing assertion)
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(Promise.all(finished)).resolves.toEqual([undefined]);
+    expect(calls).toEqual([]);
+  });
+
+  it('stops draining a refused body from a sender that never stops (destroys the request)', async () => {
+    const handler = createWebhookHandler({ maxBodyBytes: 1024 });
+    // An endless request body; the cap is max(16 × maxBodyBytes, 1 MiB).
+    let produced = 0;
+    const req = Object.assign(
+      new Readable({
+        read() {
+          produced += 64 * 1024;
+          this.push(Buffer.alloc(64 * 1024, 32));
+        },
+      }),
+      { method: 'POST', headers: {} },
+    );
+    const sent: Array<[number, string]> = [];
+    const res = {
+      headersSent: false,
+      writeHead(status: number) {
+        sent.push([status, '']);
+        this.headersSent = true;
+        return this;
+      },
+      end(text: string) {
+        (sent.at(-1) as [number, string])[1] = text;
+      },
+    };
+    const closed = once(req, 'close');
+    await handler(req as never, res as never);
+    await closed;
+    expect(sent.map(([status]) => status)).toEqual([413]);
+    expect(req.destroyed).toBe(true);
+    expect(produced).toBeGreaterThan(1024 * 1024);
+    expect(produced).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('does not answer twice behind a middleware that already answered', async () => {
+    const seen: string[] = [];
+    const handler = createWebhookHandler({ onStatus: (e) => seen.push(e.messageId) });
+    const finished: Promise<void>[] = [];
+    const server = createServer((req, res) => {
+      res.writeHead(202).end();
+      finished.push(handler(req, res));
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    expect((await post(url, JSON.stringify(statusEvent))).status).toBe(202);
+    await expect(Promise.all(finished)).resolves.toEqual([undefined]);
   });
 
   it('rejects a bad maxBodyBytes', () => {
