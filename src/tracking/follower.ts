@@ -1,5 +1,6 @@
 import { isApiError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
+import type { ContinuablePage } from '../pagination.js';
 import type { StatusesResource } from '../resources/statuses.js';
 import type { RequestOptions } from '../transport/http.js';
 
@@ -270,9 +271,8 @@ export class StatusFollower {
     });
     stats.requests += 1;
     try {
-      const { value } = await pages.next();
-      if (value === undefined) throw new Error('no page returned');
-      return value;
+      // byPage always yields its first page (or throws).
+      return (await pages.next()).value as ContinuablePage<MessageStatus>;
     } finally {
       await pages.return?.(undefined);
     }

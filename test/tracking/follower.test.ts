@@ -105,6 +105,25 @@ describe('StatusFollower', () => {
     expect(follower.state.seen).toHaveLength(1);
   });
 
+  it("start 'now' on an IP without any status yet, then every status once; an emptied window forgets what it saw", async () => {
+    const follower = new StatusFollower(ip, { pageSize: 5 });
+    expect(await follower.poll()).toEqual([]);
+    const a = fake.add('a', 'OPPRETTET');
+    expect(ids(await follower.poll())).toEqual([a.id]);
+    fake.deleteMessage('a');
+    expect(await follower.poll()).toEqual([]);
+    expect(follower.state.seen).toEqual([]);
+    fake.tick();
+    const b = fake.add('b', 'OPPRETTET');
+    expect(ids(await follower.poll())).toEqual([b.id]);
+  });
+
+  it('refuses a saved state it does not understand', () => {
+    const state = new StatusFollower(ip).state;
+    expect(() => new StatusFollower(ip, { state: { ...state, version: 2 as never } })).toThrow('unsupported StatusFollower state');
+    expect(() => new StatusFollower(ip, { state: { ...state, seen: {} as never } })).toThrow(TypeError);
+  });
+
   it('rejects bad options and leaves the position unchanged on a failed poll', async () => {
     expect(() => new StatusFollower(ip, { pageSize: 0 })).toThrow(RangeError);
     expect(() => new StatusFollower(ip, { start: 'not a date' })).toThrow(RangeError);
