@@ -287,14 +287,17 @@ describe('one-step: lost responses and one-shot streams', () => {
   });
 
   it('when the lookup after a lost response fails too, the outcome is reported as uncertain; nothing is deleted', async () => {
-    const { ip, client, sbd } = setup();
-    ip.on('POST', MULTI, () => 'store-then-drop');
-    ip.on('GET', ONE, (c) => ip.error(503, 'ServiceUnavailable', 'busy', c.path));
-    const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
-    expect(error).toMatchObject({ step: 'one-step', uncertain: true, cleanedUp: false });
-    expect(error.message).toContain('The outcome is unknown');
-    expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
-    expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    // The lookup fails at the outgoing queue, or (message not there) at the conversations.
+    for (const failing of [ONE, /^\/api\/conversations\/messageId\//]) {
+      const { ip, client, sbd } = setup();
+      ip.on('POST', MULTI, () => HttpResponse.error());
+      ip.on('GET', failing, (c) => ip.error(503, 'ServiceUnavailable', 'busy', c.path));
+      const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
+      expect(error).toMatchObject({ step: 'one-step', uncertain: true, cleanedUp: false });
+      expect(error.message).toContain('The outcome is unknown');
+      expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
+      expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    }
   });
 
   it('an aborted one-step send rejects with the reason; nothing is looked up, posted again or deleted', async () => {

@@ -198,6 +198,8 @@ export function fakeIp(options: FakeOptions = {}) {
     }),
     http.get(`${base}/api/conversations/messageId/:id`, async ({ request, params }) => {
       const c = await capture(request);
+      const o = override(c);
+      if (o instanceof Response) return o;
       const id = params.id as string;
       if (!conversations.has(id)) return error(404, 'MessageNotFoundException', 'not found', c.path);
       return HttpResponse.json({ id: 1, conversationId: randomUUID(), messageId: id, direction: 'OUTGOING', messageStatuses: [] });

@@ -277,6 +277,19 @@ describe('local validation: more', () => {
     expect(ip.requests).toEqual([]);
   });
 
+  it('accepts a future expiry, extra scopes, and an arkivmelding.xml stream (its references are left to the IP)', async () => {
+    const { ip, client } = setup();
+    const sbd = arkivmelding({
+      receiver: RECEIVER,
+      expectedResponseDateTime: new Date(Date.now() + 3_600_000),
+      senderRef: 'sak-2026-1234',
+      receiverRef: 'deres-ref',
+    });
+    const xml = new Blob([arkivmeldingXml(['mangler.pdf'])]).stream();
+    await client.send({ sbd, files: [{ filename: 'arkivmelding.xml', content: xml }] });
+    expect(ip.lines().map((l) => l.split(' ')[0])).toEqual(['POST', 'PUT', 'POST']);
+  });
+
   it('accepts a DPH attachment listed in dialogmelding.metadataFiler', async () => {
     const { ip, client } = setup();
     const sbd = dialogmelding({
