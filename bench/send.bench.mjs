@@ -148,7 +148,8 @@ function rawLoop(url, build) {
       const { body, headers } = build(randomUUID());
       const res = await fetch(url, { method: 'POST', body, headers, redirect: 'error', duplex: 'half' });
       if (!res.ok) throw new Error(String(res.status));
-      await res.text();
+      // The same job as ip.send(): it returns the SBD the IP stored.
+      JSON.parse(await res.text());
     });
 }
 

@@ -61,7 +61,13 @@ function inner(xml: string, localName: string): string | undefined {
 /** Text of the first element with the given local name. */
 function text(xml: string, localName: string): string | undefined {
   const raw = inner(xml, localName);
-  return raw === undefined ? undefined : decodeXml(raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')).trim();
+  if (raw === undefined) return undefined;
+  // CDATA content is literal: entities are decoded only outside it.
+  return raw
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeXml(part)))
+    .join('')
+    .trim();
 }
 
 /** A URI from a manifest as an entry name (they are normally plain names; percent-encoding is undone when valid). */

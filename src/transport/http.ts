@@ -210,7 +210,8 @@ export class Transport {
     signal?.throwIfAborted();
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const started = performance.now();
-    const headers: Record<string, string> = { ...this.#headers, ...lower(req.headers) };
+    const headers: Record<string, string> = { ...this.#headers };
+    if (req.headers) for (const name in req.headers) headers[name.toLowerCase()] = req.headers[name] as string;
     const auth = this.#staticAuth === null || this.#dynamicAuth ? await this.#authHeader() : this.#staticAuth;
     if (auth) headers[auth[0]] = auth[1];
     let body: BodyInit | undefined;
@@ -297,12 +298,6 @@ export class Transport {
     const detail = describeNetworkError(cause);
     return new ConnectionError(`${req.method} ${req.path} failed: ${detail}`, { cause: error, method: req.method, url });
   }
-}
-
-function lower(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers) for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
-  return out;
 }
 
 function normalizeBaseUrl(input: string | URL): string {

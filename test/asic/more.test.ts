@@ -38,6 +38,13 @@ describe('manifest parsing', () => {
     ).toEqual(new Map([['a.txt', 'text/plain']]));
     expect(parseNextMoveManifest('<manifest/>')).toEqual({ receiver: undefined, sender: undefined, mainDocument: undefined });
   });
+
+  it('keeps CDATA content literal and decodes entities only outside it', () => {
+    const nm = parseNextMoveManifest(
+      '<manifest><hoveddokument href="a.pdf"><tittel> Budsjett &amp; <![CDATA[R&amp;D <2027>]]> &#x10FFFF;&#x110000;</tittel></hoveddokument></manifest>',
+    );
+    expect(nm.mainDocument?.title).toBe('Budsjett & R&amp;D <2027> \u{10FFFF}&#x110000;');
+  });
 });
 
 describe('more container cases', () => {
