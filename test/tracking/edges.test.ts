@@ -1,71 +1,25 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CycleInfo,
-  IntegrasjonspunktClient,
-  JsonFileTrackerStore,
-  MemoryTrackerStore,
-  type StatusTracker,
-  type StatusUpdate,
-  type TrackerSnapshot,
-  TrackerStoppedError,
-} from 'eformidling';
+import { JsonFileTrackerStore, MemoryTrackerStore, type StatusUpdate, type TrackerSnapshot, TrackerStoppedError } from 'eformidling';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeStatuses } from './fake-statuses.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTrackerHarness } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-let fake: FakeStatuses;
-let ip: IntegrasjonspunktClient;
-const trackers: StatusTracker[] = [];
-beforeEach(() => {
-  fake = new FakeStatuses();
-  server.use(...fake.handlers());
-  ip = new IntegrasjonspunktClient({ baseUrl: 'http://ip.test', retry: false });
-});
-afterEach(async () => {
-  await Promise.all(trackers.splice(0).map((t) => t.stop()));
-});
-
-const FAST = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
-
-function track(ids: string[], options: Parameters<IntegrasjonspunktClient['track']>[1] = {}): StatusTracker {
-  const tracker = ip.track(ids, { ...FAST, ...options });
-  trackers.push(tracker);
-  return tracker;
-}
-
-function cycles(tracker: StatusTracker, n: number): Promise<CycleInfo[]> {
-  const seen: CycleInfo[] = [];
-  return new Promise((resolve) => {
-    const on = (c: CycleInfo) => {
-      seen.push(c);
-      if (seen.length === n) {
-        tracker.off('cycle', on);
-        resolve(seen);
-      }
-    };
-    tracker.on('cycle', on);
-  });
-}
+const h = useTrackerHarness();
+const { server, track, cycles } = h;
 
 describe('options and arguments', () => {
   it('rejects bad options and ids before any request', () => {
-    expect(() => ip.track([], { backoffFactor: 0.5 })).toThrow('backoffFactor must be >= 1');
-    expect(() => ip.track([], { backoffFactor: Number.NaN })).toThrow(RangeError);
-    expect(() => ip.track([], { graceMs: -1 })).toThrow('graceMs must be >= 0');
-    expect(() => ip.track([], { until: 'SENDT' as never })).toThrow("until must be 'LEVERT' or 'LEST'");
-    expect(() => ip.track([], { maxPollIntervalMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => h.ip.track([], { backoffFactor: 0.5 })).toThrow('backoffFactor must be >= 1');
+    expect(() => h.ip.track([], { backoffFactor: Number.NaN })).toThrow(RangeError);
+    expect(() => h.ip.track([], { graceMs: -1 })).toThrow('graceMs must be >= 0');
+    expect(() => h.ip.track([], { until: 'SENDT' as never })).toThrow("until must be 'LEVERT' or 'LEST'");
+    expect(() => h.ip.track([], { maxPollIntervalMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
     const tracker = track([]);
     expect(() => tracker.add('')).toThrow(TypeError);
     expect(() => tracker.add(42 as never)).toThrow(TypeError);
-    expect(fake.requests).toEqual([]);
+    expect(h.fake.requests).toEqual([]);
   });
 
   it('waitFor refuses a bad until and an aborted signal; after stop() it rejects with TrackerStoppedError', async () => {
@@ -89,7 +43,7 @@ describe('options and arguments', () => {
       }
     };
     await expect(iterate()).rejects.toBe(reason);
-    expect(fake.requests).toEqual([]);
+    expect(h.fake.requests).toEqual([]);
   });
 
   it('for await on a tracker stopped normally ends at once', async () => {
@@ -103,15 +57,15 @@ describe('options and arguments', () => {
 
 describe('following', () => {
   it('for await yields each new status in order, and can stop early', async () => {
-    fake.add('m1', 'OPPRETTET');
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'SENDT');
     const tracker = track(['m1'], { strategy: 'per-id' });
     const seen: string[] = [];
     for await (const u of tracker) {
       seen.push(`${u.status.status}:${u.state}`);
       if (seen.length === 2) {
-        fake.tick();
-        fake.add('m1', 'LEVERT');
+        h.fake.tick();
+        h.fake.add('m1', 'LEVERT');
       }
       if (u.state === 'delivered') break;
     }
@@ -119,10 +73,10 @@ describe('following', () => {
   });
 
   it('notify() without an event, or with one that names no message, polls at once', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track(['m1'], { strategy: 'per-id', pollIntervalMs: 600_000, maxPollIntervalMs: 600_000 });
     await cycles(tracker, 1);
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'SENDT');
     const next = cycles(tracker, 1);
     expect(tracker.notify()).toBe(true);
     expect((await next)[0]?.changed).toBe(true);
@@ -132,29 +86,29 @@ describe('following', () => {
   });
 
   it("waitFor until LEST on a message already delivered (tracker until 'LEVERT') resumes polling it", async () => {
-    fake.add('m1', 'LEVERT');
+    h.fake.add('m1', 'LEVERT');
     const tracker = track(['m1'], { strategy: 'per-id' });
     await tracker.waitFor('m1');
     expect(tracker.get('m1')).toMatchObject({ state: 'delivered', settled: true });
     expect(tracker.pending).toEqual([]);
     const read = tracker.waitFor('m1', { until: 'LEST' });
     expect(tracker.pending).toEqual(['m1']);
-    fake.tick();
-    fake.add('m1', 'LEST');
+    h.fake.tick();
+    h.fake.add('m1', 'LEST');
     expect((await read).map((s) => s.status)).toEqual(['LEVERT', 'LEST']);
     expect(tracker.pending).toEqual([]);
   });
 
   it('waitFor until LEST on a message still pending extends the watch past LEVERT', async () => {
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'SENDT');
     const tracker = track(['m1'], { strategy: 'per-id' });
     const read = tracker.waitFor('m1', { until: 'LEST' });
-    fake.tick();
-    fake.add('m1', 'LEVERT');
+    h.fake.tick();
+    h.fake.add('m1', 'LEVERT');
     await tracker.waitFor('m1');
     expect(tracker.pending).toEqual(['m1']);
-    fake.tick();
-    fake.add('m1', 'LEST');
+    h.fake.tick();
+    h.fake.add('m1', 'LEST');
     expect((await read).map((s) => s.status)).toEqual(['SENDT', 'LEVERT', 'LEST']);
   });
 
@@ -183,7 +137,7 @@ describe('following', () => {
 
 describe('the queue strategy: the empty-queue check', () => {
   it('checks a pending message by id; warns once, and only when it found statuses the queue never had', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track(['m1'], { strategy: 'queue', queueCheckAfter: 1, backfill: false });
     const warnings: string[] = [];
     tracker.on('warning', (w) => warnings.push(w));
@@ -192,8 +146,8 @@ describe('the queue strategy: the empty-queue check', () => {
     expect(warnings).toHaveLength(1);
     const quiet = await cycles(tracker, 2);
     expect(quiet.map((c) => c.changed)).toEqual([false, false]); // checked again: nothing new, no warning
-    fake.tick();
-    fake.add('m1', 'SENDT');
+    h.fake.tick();
+    h.fake.add('m1', 'SENDT');
     await new Promise<void>((resolve) => tracker.on('status', () => resolve()));
     expect(warnings).toHaveLength(1);
     expect(tracker.get('m1')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT']);
@@ -209,12 +163,12 @@ describe('stores', () => {
 
   it('a restart without ids resumes the pending messages the store knows', async () => {
     const store = new MemoryTrackerStore();
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'SENDT');
     const first = track(['m1'], { strategy: 'per-id', store });
     await cycles(first, 1);
     await first.stop();
-    fake.tick();
-    fake.add('m1', 'LEVERT');
+    h.fake.tick();
+    h.fake.add('m1', 'LEVERT');
     const second = track([], { strategy: 'per-id', store });
     const delivered = new Promise<StatusUpdate>((resolve) => second.once('delivered', resolve));
     expect((await delivered).history.map((s) => s.status)).toEqual(['SENDT', 'LEVERT']);
@@ -239,7 +193,7 @@ describe('stores', () => {
     await expect(tracker.done).rejects.toMatchObject({ code: 'EISDIR' });
     await expect(waiting).rejects.toMatchObject({ code: 'EISDIR' });
     expect(errors).toHaveLength(1);
-    expect(fake.requests).toEqual([]);
+    expect(h.fake.requests).toEqual([]);
   });
 
   it('a failed save leaves the old file and no temporary file behind; the tracker reports it and goes on', async () => {
@@ -257,7 +211,7 @@ describe('stores', () => {
     expect(await new JsonFileTrackerStore(path).load()).toEqual(snapshot);
 
     const failing = { load: async () => undefined, save: async () => Promise.reject(new Error('disk full')) };
-    fake.add('m1', 'LEVERT');
+    h.fake.add('m1', 'LEVERT');
     const tracker = track(['m1'], { strategy: 'per-id', store: failing });
     const error = new Promise((resolve) => tracker.once('error', resolve));
     await tracker.waitFor('m1');

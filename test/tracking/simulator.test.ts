@@ -2,10 +2,10 @@ import { DeliveryFailedError, type StatusTracker, type StatusUpdate, type TrackS
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../helpers/simulator.js';
 import { arkivmeldingXml, DEPARTEMENT, KOMMUNE, messageIdOf, raw, sbd, uploadHeaders } from '../mock/fixtures.js';
+import { FAST } from './harness.js';
 
 // The sender is DEPARTEMENT; its IP queues DPO statuses for /api/statuses/peek (statusQueueIncludes).
 const ctx = useSimulator({ statusQueueIncludes: ['DPO'] });
-const FAST = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
 
 async function send(): Promise<string> {
   const out = raw(ctx.sim.baseUrl(DEPARTEMENT));

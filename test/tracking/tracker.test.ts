@@ -2,88 +2,23 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type CycleInfo,
   classifyStatus,
   DeliveryFailedError,
   DeliveryTimeoutError,
-  IntegrasjonspunktClient,
   isKnownStatus,
   JsonFileTrackerStore,
   MemoryTrackerStore,
-  type StatusTracker,
   type StatusUpdate,
   TrackerStoppedError,
   type TrackStrategy,
   UnauthorizedError,
 } from 'eformidling';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeStatuses } from './fake-statuses.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FAST, useTrackerHarness } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-let fake: FakeStatuses;
-let ip: IntegrasjonspunktClient;
-const trackers: StatusTracker[] = [];
-beforeEach(() => {
-  fake = new FakeStatuses();
-  server.use(...fake.handlers());
-  ip = new IntegrasjonspunktClient({ baseUrl: 'http://ip.test', retry: false });
-});
-afterEach(async () => {
-  await Promise.all(trackers.splice(0).map((t) => t.stop()));
-});
-
-const FAST = { pollIntervalMs: 1, maxPollIntervalMs: 2 };
-
-function track(ids: string[], options: Parameters<IntegrasjonspunktClient['track']>[1] = {}): StatusTracker {
-  const tracker = ip.track(ids, { ...FAST, ...options });
-  trackers.push(tracker);
-  return tracker;
-}
-
-function record(tracker: StatusTracker) {
-  const log: string[] = [];
-  tracker.on('status', (u) => log.push(`${u.messageId}:${u.status.status}`));
-  tracker.on('delivered', (u) => log.push(`delivered:${u.messageId}`));
-  tracker.on('read', (u) => log.push(`read:${u.messageId}`));
-  tracker.on('failed', (u, e) => log.push(`failed:${u.messageId}:${e.status.status}`));
-  return log;
-}
-
-/** Collects the next `n` cycle events. */
-function cycles(tracker: StatusTracker, n: number): Promise<CycleInfo[]> {
-  const seen: CycleInfo[] = [];
-  return new Promise((resolve) => {
-    const on = (c: CycleInfo) => {
-      seen.push(c);
-      if (seen.length === n) {
-        tracker.off('cycle', on);
-        resolve(seen);
-      }
-    };
-    tracker.on('cycle', on);
-  });
-}
-
-/** Waits until the tracker has emitted `n` status events in total. */
-function statuses(tracker: StatusTracker, n: number): Promise<StatusUpdate[]> {
-  const seen: StatusUpdate[] = [];
-  return new Promise((resolve) => {
-    const on = (u: StatusUpdate) => {
-      seen.push(u);
-      if (seen.length === n) {
-        tracker.off('status', on);
-        resolve(seen);
-      }
-    };
-    tracker.on('status', on);
-  });
-}
+const h = useTrackerHarness();
+const { server, track, record, cycles, statuses } = h;
 
 describe('classifyStatus', () => {
   it('classifies every known status and treats unknown values as pending', () => {
@@ -102,44 +37,44 @@ describe('classifyStatus', () => {
 
 describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('strategy %s', (strategy) => {
   beforeEach(() => {
-    fake.queueEnabled = strategy === 'queue';
+    h.fake.queueEnabled = strategy === 'queue';
   });
 
   it('reports OPPRETTET → SENDT → MOTTATT → LEVERT → LEST once each, then delivered and read', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track(['m1'], { strategy, until: 'LEST' });
     const log = record(tracker);
     await statuses(tracker, 1);
     for (const s of ['SENDT', 'MOTTATT', 'LEVERT']) {
-      fake.tick();
-      fake.add('m1', s);
+      h.fake.tick();
+      h.fake.add('m1', s);
     }
     const delivered = await tracker.waitFor('m1');
     expect(delivered.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
-    fake.tick();
-    fake.add('m1', 'LEST');
+    h.fake.tick();
+    h.fake.add('m1', 'LEST');
     const read = await tracker.waitFor('m1', { until: 'LEST' });
     expect(read.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
     expect(log).toEqual(['m1:OPPRETTET', 'm1:SENDT', 'm1:MOTTATT', 'm1:LEVERT', 'delivered:m1', 'm1:LEST', 'read:m1']);
     expect(tracker.pending).toEqual([]);
     if (strategy === 'queue') {
       await cycles(tracker, 1);
-      expect(fake.queue).toEqual([]);
+      expect(h.fake.queue).toEqual([]);
     }
   });
 
   it('rejects waitFor with DeliveryFailedError on FEIL after LEVERT within the grace period', async () => {
-    fake.add('m1', 'OPPRETTET');
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'SENDT');
     const tracker = track(['m1'], { strategy, graceMs: 3_600_000 });
     const log = record(tracker);
     tracker.once('delivered', () => {
-      fake.tick();
-      fake.add('m1', 'FEIL', { description: 'Returpost' });
+      h.fake.tick();
+      h.fake.add('m1', 'FEIL', { description: 'Returpost' });
     });
     const waiting = tracker.waitFor('m1');
-    fake.tick();
-    fake.add('m1', 'LEVERT');
+    h.fake.tick();
+    h.fake.add('m1', 'LEVERT');
     const error = await waiting.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryFailedError);
     expect((error as DeliveryFailedError).status).toMatchObject({ status: 'FEIL', description: 'Returpost' });
@@ -148,38 +83,38 @@ describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('strategy %s', (stra
   });
 
   it('rejects on LEVETID_UTLOPT', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track(['m1'], { strategy });
     const waiting = tracker.waitFor('m1');
     await statuses(tracker, 1);
-    fake.tick();
-    fake.add('m1', 'LEVETID_UTLOPT', { description: 'Levetiden for meldingen er utgått' });
+    h.fake.tick();
+    h.fake.add('m1', 'LEVETID_UTLOPT', { description: 'Levetiden for meldingen er utgått' });
     await expect(waiting).rejects.toMatchObject({ name: 'DeliveryFailedError', status: { status: 'LEVETID_UTLOPT' } });
     // Already failed: a new waitFor rejects at once.
     await expect(tracker.waitFor('m1')).rejects.toBeInstanceOf(DeliveryFailedError);
   });
 
   it('reports an unknown status value as pending and keeps going', async () => {
-    fake.add('m1', 'OPPRETTET');
-    fake.add('m1', 'HELT_NY_STATUS');
+    h.fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'HELT_NY_STATUS');
     const tracker = track(['m1'], { strategy });
     const [, unknown] = await statuses(tracker, 2);
     expect(unknown).toMatchObject({ kind: 'pending', state: 'pending', status: { status: 'HELT_NY_STATUS' } });
-    fake.tick();
-    fake.add('m1', 'LEVERT');
+    h.fake.tick();
+    h.fake.add('m1', 'LEVERT');
     expect((await tracker.waitFor('m1')).map((s) => s.status)).toEqual(['OPPRETTET', 'HELT_NY_STATUS', 'LEVERT']);
   });
 });
 
 describe('duplicates and order', () => {
   it('reports a status id once even when the IP returns it twice, and never moves a message backwards', async () => {
-    fake.add('m1', 'OPPRETTET', { id: 10 });
-    fake.add('m1', 'OPPRETTET', { id: 10 }); // the same row twice
-    fake.add('m1', 'LEVERT', { id: 30 });
+    h.fake.add('m1', 'OPPRETTET', { id: 10 });
+    h.fake.add('m1', 'OPPRETTET', { id: 10 }); // the same row twice
+    h.fake.add('m1', 'LEVERT', { id: 30 });
     const tracker = track(['m1'], { strategy: 'per-id', until: 'LEST' });
     const log = record(tracker);
     await statuses(tracker, 2);
-    fake.add('m1', 'MOTTATT', { id: 20 }); // arrives after LEVERT
+    h.fake.add('m1', 'MOTTATT', { id: 20 }); // arrives after LEVERT
     const [late] = await statuses(tracker, 1);
     expect(late).toMatchObject({ kind: 'pending', state: 'delivered' });
     expect(late?.history.map((s) => s.id)).toEqual([10, 20, 30]);
@@ -187,9 +122,9 @@ describe('duplicates and order', () => {
   });
 
   it('treats LEST without LEVERT as delivered and read, and FEIL before LEVERT as final', async () => {
-    fake.add('a', 'LEST', { id: 50 });
-    fake.add('b', 'FEIL', { id: 60 });
-    fake.add('b', 'LEVERT', { id: 61 });
+    h.fake.add('a', 'LEST', { id: 50 });
+    h.fake.add('b', 'FEIL', { id: 60 });
+    h.fake.add('b', 'LEVERT', { id: 61 });
     const tracker = track(['a', 'b'], { strategy: 'per-id', concurrency: 1 });
     const log = record(tracker);
     await expect(tracker.waitFor('a')).resolves.toHaveLength(1);
@@ -201,18 +136,18 @@ describe('duplicates and order', () => {
 describe('the search strategy', () => {
   it('backfills each id once, then costs one request per quiet cycle whatever the number of pending messages', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `m${i}`);
-    for (const id of ids) fake.add(id, 'OPPRETTET');
+    for (const id of ids) h.fake.add(id, 'OPPRETTET');
     const tracker = track(ids, { strategy: 'search', pageSize: 10 });
     await statuses(tracker, 40);
-    const backfills = fake.requests.filter((r) => r.startsWith('message')).length;
+    const backfills = h.fake.requests.filter((r) => r.startsWith('message')).length;
     expect(backfills).toBe(40);
-    fake.requests.length = 0;
+    h.fake.requests.length = 0;
     const quiet = await cycles(tracker, 5);
     expect(quiet.slice(1).map((c) => c.requests)).toEqual([1, 1, 1, 1]);
-    expect(fake.requests.every((r) => r === 'search 1')).toBe(true);
-    fake.tick();
+    expect(h.fake.requests.every((r) => r === 'search 1')).toBe(true);
+    h.fake.tick();
     const next = cycles(tracker, 1);
-    for (const id of ids.slice(0, 25)) fake.add(id, 'SENDT');
+    for (const id of ids.slice(0, 25)) h.fake.add(id, 'SENDT');
     const [burst] = await next;
     expect(burst).toMatchObject({ changed: true });
     expect(burst?.requests).toBeLessThanOrEqual(Math.ceil(25 / 10) + 1);
@@ -220,32 +155,32 @@ describe('the search strategy', () => {
   });
 
   it('with `since` reads history from the cursor instead of per id', async () => {
-    const since = new Date(fake.now - 1000);
-    fake.add('m1', 'OPPRETTET');
-    fake.add('m2', 'OPPRETTET');
+    const since = new Date(h.fake.now - 1000);
+    h.fake.add('m1', 'OPPRETTET');
+    h.fake.add('m2', 'OPPRETTET');
     const tracker = track(['m1', 'm2'], { strategy: 'search', since });
     await statuses(tracker, 2);
-    expect(fake.requests.some((r) => r.startsWith('message'))).toBe(false);
-    fake.add('m3', 'OPPRETTET');
+    expect(h.fake.requests.some((r) => r.startsWith('message'))).toBe(false);
+    h.fake.add('m3', 'OPPRETTET');
     const next = cycles(tracker, 2); // the cycle in flight may have started before the add
     tracker.add('m3'); // added later: its history is read by id
     await next;
     expect(tracker.get('m3')?.history).toHaveLength(1);
-    expect(fake.requests.filter((r) => r.startsWith('message'))).toEqual(['message m3']);
+    expect(h.fake.requests.filter((r) => r.startsWith('message'))).toEqual(['message m3']);
   });
 });
 
 describe('the queue strategy', () => {
   it('drains the queue (tracked or not) and warns when it stays empty while messages progress', async () => {
-    fake.queueEnabled = true;
-    fake.add('other', 'OPPRETTET');
-    fake.queueEnabled = false; // as on a default IP: statusQueueIncludes is empty
+    h.fake.queueEnabled = true;
+    h.fake.add('other', 'OPPRETTET');
+    h.fake.queueEnabled = false; // as on a default IP: statusQueueIncludes is empty
     const tracker = track(['m1'], { strategy: 'queue', queueCheckAfter: 3, backfill: false });
     const warning = new Promise<string>((resolve) => tracker.once('warning', resolve));
     await cycles(tracker, 1);
-    expect(fake.queue).toEqual([]);
-    expect(fake.requests.slice(0, 3)).toEqual(['peek', `delete ${fake.rows[0]?.id}`, 'peek']);
-    fake.add('m1', 'OPPRETTET');
+    expect(h.fake.queue).toEqual([]);
+    expect(h.fake.requests.slice(0, 3)).toEqual(['peek', `delete ${h.fake.rows[0]?.id}`, 'peek']);
+    h.fake.add('m1', 'OPPRETTET');
     expect(await warning).toMatch(/statusQueueIncludes/);
     expect(tracker.get('m1')?.history).toHaveLength(1);
   });
@@ -255,22 +190,22 @@ describe('restart with a persisted store', () => {
   it.each<TrackStrategy>(['per-id', 'search', 'queue'])('%s: neither misses nor repeats a status', async (strategy) => {
     const dir = await mkdtemp(join(tmpdir(), 'tracker-'));
     try {
-      fake.queueEnabled = strategy === 'queue';
+      h.fake.queueEnabled = strategy === 'queue';
       const store = new JsonFileTrackerStore(join(dir, 'tracker.json'));
-      fake.add('m1', 'OPPRETTET');
-      fake.add('m2', 'OPPRETTET');
+      h.fake.add('m1', 'OPPRETTET');
+      h.fake.add('m2', 'OPPRETTET');
       const first = track(['m1', 'm2'], { strategy, store });
       await statuses(first, 2);
-      fake.tick();
-      fake.add('m1', 'SENDT');
+      h.fake.tick();
+      h.fake.add('m1', 'SENDT');
       await statuses(first, 1);
       await first.stop();
       const saved = JSON.parse(await readFile(join(dir, 'tracker.json'), 'utf8'));
       expect(Object.keys(saved.messages).sort()).toEqual(['m1', 'm2']);
 
-      fake.tick();
-      fake.add('m1', 'LEVERT');
-      fake.add('m2', 'SENDT');
+      h.fake.tick();
+      h.fake.add('m1', 'LEVERT');
+      h.fake.add('m2', 'SENDT');
       const second = track(['m1', 'm2'], { strategy, store });
       const log = record(second);
       await second.waitFor('m1');
@@ -286,7 +221,7 @@ describe('restart with a persisted store', () => {
 
   it('resolves waitFor at once for a message the store already knows as delivered', async () => {
     const store = new MemoryTrackerStore();
-    fake.add('m1', 'LEVERT');
+    h.fake.add('m1', 'LEVERT');
     const first = track(['m1'], { strategy: 'per-id', store });
     await first.waitFor('m1');
     await first.stop();
@@ -324,7 +259,7 @@ describe('failures reach the promises', () => {
         return undefined;
       }),
     );
-    fake.add('m1', 'LEVERT');
+    h.fake.add('m1', 'LEVERT');
     const tracker = track(['m1'], { strategy: 'per-id' });
     const errors: unknown[] = [];
     tracker.on('error', (e) => errors.push(e));
@@ -358,7 +293,7 @@ describe('failures reach the promises', () => {
   });
 
   it('waitFor times out with DeliveryTimeoutError carrying the history', async () => {
-    fake.add('m1', 'SENDT');
+    h.fake.add('m1', 'SENDT');
     const tracker = track(['m1'], { strategy: 'per-id' });
     await statuses(tracker, 1);
     const error = await tracker.waitFor('m1', { timeoutMs: 5 }).catch((e: unknown) => e);
@@ -376,21 +311,21 @@ describe('failures reach the promises', () => {
   });
 
   it('rejects bad options before any request', () => {
-    expect(() => ip.track([], { strategy: 'sometimes' as TrackStrategy })).toThrow(RangeError);
-    expect(() => ip.track([], { pollIntervalMs: 0 })).toThrow(RangeError);
-    expect(() => ip.track([''])).toThrow(TypeError);
-    expect(fake.requests).toEqual([]);
+    expect(() => h.ip.track([], { strategy: 'sometimes' as TrackStrategy })).toThrow(RangeError);
+    expect(() => h.ip.track([], { pollIntervalMs: 0 })).toThrow(RangeError);
+    expect(() => h.ip.track([''])).toThrow(TypeError);
+    expect(h.fake.requests).toEqual([]);
   });
 });
 
 describe('adaptive polling', () => {
   it('backs off while nothing changes and polls at once on notify()', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track(['m1'], { strategy: 'per-id', pollIntervalMs: 1, backoffFactor: 20, maxPollIntervalMs: 600_000 });
     const waits = await cycles(tracker, 4);
     expect(waits.map((c) => c.nextPollMs)).toEqual([1, 20, 400, 8000]);
     expect(waits.map((c) => c.changed)).toEqual([true, false, false, false]);
-    fake.add('m1', 'LEVERT');
+    h.fake.add('m1', 'LEVERT');
     // A webhook for an unrelated message or a ping does not wake the tracker.
     expect(tracker.notify({ messageId: 'other' })).toBe(false);
     expect(tracker.notify({ createdTs: 'x', event: 'ping' })).toBe(false);
@@ -402,27 +337,27 @@ describe('adaptive polling', () => {
   });
 
   it('waits without requests while nothing is pending, and wakes on add()', async () => {
-    fake.add('m1', 'OPPRETTET');
+    h.fake.add('m1', 'OPPRETTET');
     const tracker = track([], { strategy: 'per-id' });
     await new Promise((r) => setTimeout(r, 20));
-    expect(fake.requests).toEqual([]);
+    expect(h.fake.requests).toEqual([]);
     tracker.add('m1');
     await statuses(tracker, 1);
-    expect(fake.requests[0]).toBe('message m1');
+    expect(h.fake.requests[0]).toBe('message m1');
   });
 });
 
 describe('ip.waitForDelivery', () => {
   it('resolves with the history on LEVERT and rejects with the failing status on FEIL', async () => {
-    fake.add('ok', 'SENDT');
-    fake.add('ok', 'LEVERT');
-    fake.add('bad', 'FEIL', { description: 'Mottaker finnes ikke' });
-    expect((await ip.waitForDelivery('ok', FAST)).map((s) => s.status)).toEqual(['SENDT', 'LEVERT']);
-    await expect(ip.waitForDelivery('bad', FAST)).rejects.toMatchObject({
+    h.fake.add('ok', 'SENDT');
+    h.fake.add('ok', 'LEVERT');
+    h.fake.add('bad', 'FEIL', { description: 'Mottaker finnes ikke' });
+    expect((await h.ip.waitForDelivery('ok', FAST)).map((s) => s.status)).toEqual(['SENDT', 'LEVERT']);
+    await expect(h.ip.waitForDelivery('bad', FAST)).rejects.toMatchObject({
       name: 'DeliveryFailedError',
       messageId: 'bad',
       status: { status: 'FEIL', description: 'Mottaker finnes ikke' },
     });
-    await expect(ip.waitForDelivery('never', { ...FAST, timeoutMs: 5 })).rejects.toBeInstanceOf(DeliveryTimeoutError);
+    await expect(h.ip.waitForDelivery('never', { ...FAST, timeoutMs: 5 })).rejects.toBeInstanceOf(DeliveryTimeoutError);
   });
 });
