@@ -1,8 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  IntegrasjonspunktClient,
   isLockExpiredError,
   JsonFileProcessedStore,
   MemoryProcessedStore,
@@ -14,33 +12,18 @@ import {
   UnauthorizedError,
 } from 'eformidling';
 import { HttpResponse, http } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildAsic } from '../asic/fixtures.js';
-import { FakeIp, sbdFor } from './fake-ip.js';
+import { sbdFor } from './fake-ip.js';
+import { useFakeIp } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterAll(() => server.close());
-
-let ip: FakeIp;
-let client: IntegrasjonspunktClient;
-let dir: string;
+const ctx = useFakeIp({ retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 }, tempPrefix: 'receive-test-' });
 let asic: Buffer;
-
 beforeEach(async () => {
-  ip = new FakeIp();
-  server.use(...ip.handlers());
-  client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
-  dir = await mkdtemp(join(tmpdir(), 'receive-test-'));
   asic = await buildAsic([
     { name: 'vedtak.pdf', content: '%PDF vedtak', mimeType: 'application/pdf' },
     { name: 'arkivmelding.xml', content: '<arkivmelding/>', mimeType: 'application/xml' },
   ]);
-});
-afterEach(async () => {
-  server.resetHandlers();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** The arguments of the next emission of an event. */
@@ -52,15 +35,15 @@ const drain: ReceiveOptions = { stopWhenIdle: true, pollIntervalMs: 1 };
 
 describe('the receive loop', () => {
   it('runs peek → pop → handler → delete, and hands over the parsed message', async () => {
-    const id = ip.add(sbdFor({ process: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }), asic);
+    const id = ctx.ip.add(sbdFor({ process: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }), asic);
     const seen: ReceivedMessage[] = [];
     const handled: Array<Record<string, unknown>> = [];
-    const loop = client.receive(
+    const loop = ctx.client.receive(
       async (message) => {
-        ip.log.push(`HANDLER ${message.messageId}`);
+        ctx.ip.log.push(`HANDLER ${message.messageId}`);
         seen.push(message);
         const entries = await message.asic?.entries();
-        const files = await message.asic?.saveTo(join(dir, message.messageId));
+        const files = await message.asic?.saveTo(join(ctx.dir, message.messageId));
         handled.push({
           entries: entries?.filter((e) => e.kind === 'document').map((e) => [e.name, e.mimeType]),
           main: (await message.asic?.mainDocument())?.name,
@@ -73,8 +56,8 @@ describe('the receive loop', () => {
     loop.on('processed', (e) => processed.push(e.messageId));
     const report = await loop.done;
     // This message: peek → pop → handler → delete. The next peek may overlap the delete (the handler slot is free).
-    expect(ip.log.slice(0, 3)).toEqual(['PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918', `POP ${id}`, `HANDLER ${id}`]);
-    expect(ip.log.slice(3).sort()).toEqual([`DELETE ${id}`, 'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918']);
+    expect(ctx.ip.log.slice(0, 3)).toEqual(['PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918', `POP ${id}`, `HANDLER ${id}`]);
+    expect(ctx.ip.log.slice(3).sort()).toEqual([`DELETE ${id}`, 'PEEK?serviceIdentifier=DPO&receiverIdentifier=910075918']);
     expect(processed).toEqual([id]);
     expect(report).toMatchObject({ handled: 1, deleted: 1, failed: 0, stoppedBy: 'idle' });
     const m = seen[0] as ReceivedMessage;
@@ -99,41 +82,41 @@ describe('the receive loop', () => {
       main: 'vedtak.pdf',
       saved: 7,
     });
-    expect(await readFile(join(dir, id, 'vedtak.pdf'), 'utf8')).toBe('%PDF vedtak');
+    expect(await readFile(join(ctx.dir, id, 'vedtak.pdf'), 'utf8')).toBe('%PDF vedtak');
     expect(() => m.asic?.stream()).toThrow(/disposed/);
-    expect(ip.has(id)).toBe(false);
+    expect(ctx.ip.has(id)).toBe(false);
   });
 
   it('hands over receipts without an ASiC', async () => {
-    const id = ip.add(sbdFor({ type: 'arkivmelding_kvittering' }), null);
+    const id = ctx.ip.add(sbdFor({ type: 'arkivmelding_kvittering' }), null);
     const seen: ReceivedMessage[] = [];
-    const report = await client.receive((m) => void seen.push(m), drain).done;
+    const report = await ctx.client.receive((m) => void seen.push(m), drain).done;
     expect(seen[0]).toMatchObject({ messageId: id, asic: null, isReceipt: true, type: 'arkivmelding_kvittering' });
     expect(report.deleted).toBe(1);
-    expect(ip.log).toContain(`POP ${id}`);
+    expect(ctx.ip.log).toContain(`POP ${id}`);
   });
 
   it('spools a large ASiC to a temporary file that is removed afterwards', async () => {
-    ip.add(sbdFor(), asic);
+    ctx.ip.add(sbdFor(), asic);
     let path: string | undefined;
     let size = 0;
-    await client.receive(
+    await ctx.client.receive(
       async (m) => {
         path = m.asic?.path;
         size = (await stat(path as string)).size;
       },
-      { ...drain, spoolThresholdBytes: 10, tempDir: dir },
+      { ...drain, spoolThresholdBytes: 10, tempDir: ctx.dir },
     ).done;
     expect(size).toBe(asic.length);
-    expect(path?.startsWith(dir)).toBe(true);
-    expect(await readdir(dir)).toEqual([]);
+    expect(path?.startsWith(ctx.dir)).toBe(true);
+    expect(await readdir(ctx.dir)).toEqual([]);
   });
 
   it('leaves the message on a handler failure, reports it, and retries after the lock expires', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     let calls = 0;
     const failed: unknown[] = [];
-    const loop = client.receive(
+    const loop = ctx.client.receive(
       (m) => {
         calls++;
         if (m.attempt === 1) throw new Error('archive is down');
@@ -145,26 +128,26 @@ describe('the receive loop', () => {
     expect(first).toMatchObject({ handled: 0, deleted: 0, failed: 1 });
     expect(first.failures[0]).toMatchObject({ messageId: id, stage: 'handler' });
     expect(failed).toEqual([['handler', 1, false, 'archive is down']]);
-    expect(ip.count('DELETE')).toBe(0);
-    expect(ip.has(id)).toBe(true);
+    expect(ctx.ip.count('DELETE')).toBe(0);
+    expect(ctx.ip.has(id)).toBe(true);
 
     // Same store (the loop's default is per loop, so share one explicitly across "restarts").
-    ip.advance(ip.lockMs);
+    ctx.ip.advance(ctx.ip.lockMs);
     const store = new MemoryProcessedStore();
     store.set(id, { state: 'failed', attempts: 1, updatedAt: Date.now() });
     const attempts: number[] = [];
-    const second = await client.receive((m) => void attempts.push(m.attempt), { ...drain, store }).done;
+    const second = await ctx.client.receive((m) => void attempts.push(m.attempt), { ...drain, store }).done;
     expect(attempts).toEqual([2]);
     expect(second.deleted).toBe(1);
     expect(calls).toBe(1);
   });
 
   it('survives a crash after the handler finished: the restarted loop only deletes (file store)', async () => {
-    const id = ip.add(sbdFor(), asic);
-    const storeFile = join(dir, 'state', 'received.json');
+    const id = ctx.ip.add(sbdFor(), asic);
+    const storeFile = join(ctx.dir, 'state', 'received.json');
     const crash = new AbortController();
     let firstRuns = 0;
-    const first = client.receive(
+    const first = ctx.client.receive(
       () => {
         firstRuns++;
         crash.abort(new Error('process killed'));
@@ -175,29 +158,29 @@ describe('the receive loop', () => {
     first.on('warning', (w) => warnings.push(w.kind));
     expect(await first.done).toMatchObject({ handled: 1, deleted: 0, stoppedBy: 'abort' });
     expect(warnings).toEqual(['deleteSkipped']);
-    expect(ip.has(id)).toBe(true);
+    expect(ctx.ip.has(id)).toBe(true);
 
     // Before the lock expires, nobody gets it.
     let secondRuns = 0;
-    const early = await client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) }).done;
+    const early = await ctx.client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) }).done;
     expect(early.emptyPolls).toBe(1);
 
-    ip.advance(ip.lockMs);
+    ctx.ip.advance(ctx.ip.lockMs);
     const processed: Array<{ duplicate: boolean }> = [];
-    const second = client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) });
+    const second = ctx.client.receive(() => void secondRuns++, { ...drain, store: new JsonFileProcessedStore(storeFile) });
     second.on('processed', (e) => processed.push({ duplicate: e.duplicate }));
     expect(await second.done).toMatchObject({ handled: 0, duplicates: 1, deleted: 1 });
     expect(processed).toEqual([{ duplicate: true }]);
     expect(firstRuns).toBe(1);
     expect(secondRuns).toBe(0);
-    expect(ip.has(id)).toBe(false);
+    expect(ctx.ip.has(id)).toBe(false);
   });
 
   it('hands a message to a new loop when the first one died mid-handler', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     const crash = new AbortController();
     const store = new MemoryProcessedStore();
-    const first = client.receive(
+    const first = ctx.client.receive(
       (m) => {
         crash.abort(new Error('process killed'));
         expect(m.signal.aborted).toBe(true);
@@ -206,22 +189,22 @@ describe('the receive loop', () => {
       { ...drain, store, signal: crash.signal },
     );
     await first.done;
-    ip.advance(ip.lockMs);
+    ctx.ip.advance(ctx.ip.lockMs);
     const handled: string[] = [];
-    await client.receive((m) => void handled.push(m.messageId), { ...drain, store }).done;
+    await ctx.client.receive((m) => void handled.push(m.messageId), { ...drain, store }).done;
     expect(handled).toEqual([id]);
-    expect(ip.has(id)).toBe(false);
+    expect(ctx.ip.has(id)).toBe(false);
   });
 
   it('reports a delete after lock expiry as "lock expired", and only deletes on redelivery', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     const warnings: unknown[] = [];
     let calls = 0;
     const store = new MemoryProcessedStore();
-    const loop = client.receive(
+    const loop = ctx.client.receive(
       () => {
         calls++;
-        ip.advance(ip.lockMs + 1);
+        ctx.ip.advance(ctx.ip.lockMs + 1);
       },
       { ...drain, store, maxMessages: 1 },
     );
@@ -232,42 +215,42 @@ describe('the receive loop', () => {
     expect(isLockExpiredError((warnings[0] as { error: unknown }).error)).toBe(true);
     expect((warnings[0] as { message: string }).message).toMatch(/lock expired, possibly redelivered/);
     expect(report).toMatchObject({ handled: 1, lockExpired: 1, deleted: 0, stoppedBy: 'maxMessages' });
-    expect(ip.has(id)).toBe(true);
+    expect(ctx.ip.has(id)).toBe(true);
     // The redelivery is deleted without a second handler run.
-    const next = await client.receive(() => void calls++, { ...drain, store }).done;
+    const next = await ctx.client.receive(() => void calls++, { ...drain, store }).done;
     expect(calls).toBe(1);
     expect(next).toMatchObject({ handled: 0, duplicates: 1, deleted: 1 });
-    expect(ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id}`, `DELETE ${id}`]);
-    expect(ip.has(id)).toBe(false);
+    expect(ctx.ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id}`, `DELETE ${id}`]);
+    expect(ctx.ip.has(id)).toBe(false);
   });
 
   it('counts a delete whose response was lost (the retry answers 404) as deleted', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     let first = true;
-    server.use(
-      http.delete(`${ip.base}/api/messages/in/:id`, ({ params }) => {
+    ctx.server.use(
+      http.delete(`${ctx.ip.base}/api/messages/in/:id`, ({ params }) => {
         if (!first) return undefined;
         first = false;
-        ip.queue.splice(0, 1); // the delete went through...
-        ip.log.push(`DELETE ${String(params.id)} (lost)`);
+        ctx.ip.queue.splice(0, 1); // the delete went through...
+        ctx.ip.log.push(`DELETE ${String(params.id)} (lost)`);
         return HttpResponse.error(); // ...but the response never arrived
       }),
     );
     const events: unknown[] = [];
-    const loop = client.receive(() => {}, drain);
+    const loop = ctx.client.receive(() => {}, drain);
     loop.on('processed', (e) => events.push({ alreadyDeleted: e.alreadyDeleted }));
     const report = await loop.done;
-    expect(ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id} (lost)`, `DELETE ${id}`]);
+    expect(ctx.ip.log.filter((l) => l.startsWith('DELETE'))).toEqual([`DELETE ${id} (lost)`, `DELETE ${id}`]);
     expect(report).toMatchObject({ deleted: 1, failed: 0 });
     expect(events).toEqual([{ alreadyDeleted: true }]);
   });
 
   it('backs off on an empty queue up to the maximum, and polls at once after a message', async () => {
     const idle: number[] = [];
-    const loop = client.receive(() => {}, { pollIntervalMs: 1, maxPollIntervalMs: 8 });
+    const loop = ctx.client.receive(() => {}, { pollIntervalMs: 1, maxPollIntervalMs: 8 });
     loop.on('idle', (e) => {
       idle.push(e.nextPollInMs);
-      if (idle.length === 6) ip.add(sbdFor(), null);
+      if (idle.length === 6) ctx.ip.add(sbdFor(), null);
       if (idle.length === 8) void loop.stop();
     });
     const processed = nextEvent(loop, 'processed');
@@ -278,23 +261,23 @@ describe('the receive loop', () => {
   });
 
   it('wake() polls at once instead of waiting out the back-off', async () => {
-    const loop = client.receive(() => {}, { pollIntervalMs: 3_600_000, maxMessages: 1 });
+    const loop = ctx.client.receive(() => {}, { pollIntervalMs: 3_600_000, maxMessages: 1 });
     await nextEvent(loop, 'idle');
-    expect(ip.count('PEEK')).toBe(1);
-    ip.add(sbdFor(), null);
+    expect(ctx.ip.count('PEEK')).toBe(1);
+    ctx.ip.add(sbdFor(), null);
     loop.wake();
     const report = await loop.done;
     expect(report).toMatchObject({ polls: 2, deleted: 1, stoppedBy: 'maxMessages' });
   });
 
   it('stop() lets an in-flight handler finish and delete, and polls no more', async () => {
-    const id = ip.add(sbdFor(), asic);
-    ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
+    ctx.ip.add(sbdFor(), asic);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const loop = client.receive(async () => {
+    const loop = ctx.client.receive(async () => {
       await gate;
     });
     await nextEvent(loop, 'message');
@@ -309,16 +292,16 @@ describe('the receive loop', () => {
     release();
     const report = await stopping;
     expect(report).toMatchObject({ handled: 1, deleted: 1, stoppedBy: 'stop' });
-    expect(ip.has(id)).toBe(false);
-    expect(ip.count('PEEK')).toBe(1);
+    expect(ctx.ip.has(id)).toBe(false);
+    expect(ctx.ip.count('PEEK')).toBe(1);
     expect(await loop.stop()).toMatchObject({ deleted: 1 });
   });
 
   it('an AbortSignal stops at once: the handler sees it, nothing is deleted, done resolves', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     const controller = new AbortController();
     let sawAbort = false;
-    const loop = client.receive(
+    const loop = ctx.client.receive(
       async (m) => {
         controller.abort();
         sawAbort = m.signal.aborted;
@@ -328,19 +311,19 @@ describe('the receive loop', () => {
     const report = await loop.done;
     expect(sawAbort).toBe(true);
     expect(report.stoppedBy).toBe('abort');
-    expect(ip.has(id)).toBe(true);
-    expect(ip.count('DELETE')).toBe(0);
+    expect(ctx.ip.has(id)).toBe(true);
+    expect(ctx.ip.count('DELETE')).toBe(0);
   });
 
   it('an already aborted signal sends nothing', async () => {
-    const report = await client.receive(() => {}, { signal: AbortSignal.abort() }).done;
+    const report = await ctx.client.receive(() => {}, { signal: AbortSignal.abort() }).done;
     expect(report.polls).toBe(0);
-    expect(ip.log).toEqual([]);
+    expect(ctx.ip.log).toEqual([]);
   });
 
   it('warns when a handler runs close to its lock deadline', async () => {
-    ip.add(sbdFor(), null);
-    const loop = client.receive(
+    ctx.ip.add(sbdFor(), null);
+    const loop = ctx.client.receive(
       async (m) => {
         const [warning] = await nextEvent(loop, 'warning');
         expect(warning).toMatchObject({ kind: 'lockDeadline', messageId: m.messageId, lockDeadline: m.lockDeadline });
@@ -351,17 +334,17 @@ describe('the receive loop', () => {
   });
 
   it('dead-letters a poison message (SBD + ASiC saved first), then deletes it', async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     const store = new MemoryProcessedStore();
-    const deadLetterDir = join(dir, 'dead');
+    const deadLetterDir = join(ctx.dir, 'dead');
     const options: ReceiveOptions = { ...drain, store, maxAttempts: 2, onPoison: 'deadLetter', deadLetterDir };
     const boom = () => {
       throw new Error('cannot parse arkivmelding');
     };
-    const first = await client.receive(boom, options).done;
+    const first = await ctx.client.receive(boom, options).done;
     expect(first).toMatchObject({ failed: 1, deadLettered: 0 });
-    ip.advance(ip.lockMs);
-    const loop = client.receive(boom, options);
+    ctx.ip.advance(ctx.ip.lockMs);
+    const loop = ctx.client.receive(boom, options);
     const failed: boolean[] = [];
     loop.on('failed', (e) => failed.push(e.poison));
     const lettered = nextEvent(loop, 'deadLettered');
@@ -372,37 +355,37 @@ describe('the receive loop', () => {
     expect(event.dir).toBe(join(deadLetterDir, id));
     expect((await readdir(event.dir)).sort()).toEqual(['asic.zip', 'failure.json', 'sbd.json']);
     expect(await readFile(join(event.dir, 'asic.zip'))).toEqual(asic);
-    expect(JSON.parse(await readFile(join(event.dir, 'sbd.json'), 'utf8'))).toEqual(ip.queue[0]?.sbd ?? expect.any(Object));
+    expect(JSON.parse(await readFile(join(event.dir, 'sbd.json'), 'utf8'))).toEqual(ctx.ip.queue[0]?.sbd ?? expect.any(Object));
     expect(JSON.parse(await readFile(join(event.dir, 'failure.json'), 'utf8'))).toMatchObject({
       messageId: id,
       attempts: 2,
       lastError: 'Error: cannot parse arkivmelding',
     });
-    expect(ip.has(id)).toBe(false);
-    const deleteIndex = ip.log.indexOf(`DELETE ${id}`);
+    expect(ctx.ip.has(id)).toBe(false);
+    const deleteIndex = ctx.ip.log.indexOf(`DELETE ${id}`);
     expect(deleteIndex).toBeGreaterThan(0);
   });
 
   it("leaves a poison message on the IP with onPoison 'leave'", async () => {
-    const id = ip.add(sbdFor(), asic);
+    const id = ctx.ip.add(sbdFor(), asic);
     const store = new MemoryProcessedStore();
     store.set(id, { state: 'failed', attempts: 3, updatedAt: Date.now(), lastError: 'x' });
     let calls = 0;
-    const loop = client.receive(() => void calls++, { ...drain, store, maxAttempts: 3 });
+    const loop = ctx.client.receive(() => void calls++, { ...drain, store, maxAttempts: 3 });
     const warnings: string[] = [];
     loop.on('warning', (w) => warnings.push(w.kind));
     const report = await loop.done;
     expect(calls).toBe(0);
     expect(warnings).toEqual(['poison']);
     expect(report.poisonLeft).toBe(1);
-    expect(ip.has(id)).toBe(true);
-    expect(ip.count('POP')).toBe(0);
+    expect(ctx.ip.has(id)).toBe(true);
+    expect(ctx.ip.count('POP')).toBe(0);
   });
 
   it('reports a pop 404 (the IP dropped the message) as failed, without retrying it', async () => {
-    const id = ip.add(sbdFor(), asic);
-    server.use(
-      http.get(`${ip.base}/api/messages/in/pop/:id`, () =>
+    const id = ctx.ip.add(sbdFor(), asic);
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/pop/:id`, () =>
         HttpResponse.json(
           { status: 404, exception: 'x.FileNotFoundException', message: 'File(s) named asic.zip was not found' },
           { status: 404 },
@@ -410,21 +393,21 @@ describe('the receive loop', () => {
       ),
     );
     let calls = 0;
-    const loop = client.receive(() => void calls++, drain);
+    const loop = ctx.client.receive(() => void calls++, drain);
     const failed: string[] = [];
     loop.on('failed', (e) => failed.push(e.stage));
     await loop.done;
     expect(calls).toBe(0);
     expect(failed).toEqual(['pop']);
-    expect(ip.count('DELETE')).toBe(0);
+    expect(ctx.ip.count('DELETE')).toBe(0);
     expect(id).toBeTruthy();
   });
 
   it('rejects done on 401 instead of spinning', async () => {
-    server.use(
-      http.get(`${ip.base}/api/messages/in/peek`, () => HttpResponse.json({ status: 401, error: 'Unauthorized' }, { status: 401 })),
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/peek`, () => HttpResponse.json({ status: 401, error: 'Unauthorized' }, { status: 401 })),
     );
-    const loop = client.receive(() => {});
+    const loop = ctx.client.receive(() => {});
     const errors: unknown[] = [];
     loop.on('error', (e) => errors.push(e));
     await expect(loop.done).rejects.toBeInstanceOf(UnauthorizedError);
@@ -434,21 +417,21 @@ describe('the receive loop', () => {
   });
 
   it('rejects done on an unknown filter key without sending anything', async () => {
-    const loop = client.receive(() => {}, { filter: { messageID: 'x' } as never });
+    const loop = ctx.client.receive(() => {}, { filter: { messageID: 'x' } as never });
     await expect(loop.done).rejects.toBeInstanceOf(RequestValidationError);
-    expect(ip.log).toEqual([]);
+    expect(ctx.ip.log).toEqual([]);
   });
 
   it('keeps polling through a transient peek failure', async () => {
     let failures = 1;
-    server.use(
-      http.get(`${ip.base}/api/messages/in/peek`, () => {
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/peek`, () => {
         if (failures-- > 0) return HttpResponse.json({ status: 503 }, { status: 503 });
         return undefined;
       }),
     );
-    const id = ip.add(sbdFor(), null);
-    const noRetry = client.withOptions({ retry: false });
+    const id = ctx.ip.add(sbdFor(), null);
+    const noRetry = ctx.client.withOptions({ retry: false });
     const loop = noRetry.receive(() => {}, drain);
     const errors: unknown[] = [];
     loop.on('error', (e) => errors.push(e));
@@ -456,11 +439,11 @@ describe('the receive loop', () => {
     expect(errors).toHaveLength(1);
     expect(report).toMatchObject({ deleted: 1 });
     expect(report.failures[0]).toMatchObject({ stage: 'peek' });
-    expect(ip.has(id)).toBe(false);
+    expect(ctx.ip.has(id)).toBe(false);
   });
 
   it('runs handlers concurrently up to the limit; locks beyond that are only messages being deleted', async () => {
-    for (let i = 0; i < 12; i++) ip.add(sbdFor(), null);
+    for (let i = 0; i < 12; i++) ctx.ip.add(sbdFor(), null);
     let active = 0;
     let peak = 0;
     let open!: () => void;
@@ -475,17 +458,17 @@ describe('the receive loop', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       active--;
     };
-    const report = await client.receive(handler, { ...drain, concurrency: 3 }).done;
+    const report = await ctx.client.receive(handler, { ...drain, concurrency: 3 }).done;
     expect(report.deleted).toBe(12);
     expect(peak).toBe(3);
-    expect(Math.max(...ip.maxLocksBy.values())).toBeLessThanOrEqual(6);
+    expect(Math.max(...ctx.ip.maxLocksBy.values())).toBeLessThanOrEqual(6);
   });
 
   it('two loops on one queue never handle the same message while it is locked', async () => {
-    const ids = Array.from({ length: 30 }, () => ip.add(sbdFor(), null));
+    const ids = Array.from({ length: 30 }, () => ctx.ip.add(sbdFor(), null));
     const handledBy = new Map<string, string[]>();
     const make = (name: string) =>
-      client.withOptions({ userAgent: name }).receive(
+      ctx.client.withOptions({ userAgent: name }).receive(
         async (m) => {
           handledBy.set(m.messageId, [...(handledBy.get(m.messageId) ?? []), name]);
           await new Promise((resolve) => setTimeout(resolve, 1));
@@ -498,12 +481,12 @@ describe('the receive loop', () => {
     expect([...handledBy.values()].every((by) => by.length === 1)).toBe(true);
     expect(a.deleted).toBeGreaterThan(0);
     expect(b.deleted).toBeGreaterThan(0);
-    for (const held of ip.maxLocksBy.values()) expect(held).toBeLessThanOrEqual(4);
+    for (const held of ctx.ip.maxLocksBy.values()) expect(held).toBeLessThanOrEqual(4);
   });
 
   it('validates its options', () => {
-    expect(() => client.receive(() => {}, { concurrency: 0 })).toThrow(RangeError);
-    expect(() => client.receive(() => {}, { onPoison: 'deadLetter' })).toThrow(/deadLetterDir/);
-    expect(() => client.receive(undefined as never)).toThrow(TypeError);
+    expect(() => ctx.client.receive(() => {}, { concurrency: 0 })).toThrow(RangeError);
+    expect(() => ctx.client.receive(() => {}, { onPoison: 'deadLetter' })).toThrow(/deadLetterDir/);
+    expect(() => ctx.client.receive(undefined as never)).toThrow(TypeError);
   });
 });
