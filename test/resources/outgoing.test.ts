@@ -5,22 +5,16 @@ import {
   MULTIPART_PART_LIMIT,
   StandardBusinessDocumentRequestSchema,
 } from 'eformidling';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uploadTimeoutMs } from '../../src/resources/outgoing.js';
 import { isPlainRequestSbd } from '../../src/send/validate.js';
-import { fakeIp } from '../send/fake-ip.js';
+import { useFakeIpServer } from '../send/harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { serve } = useFakeIpServer();
 
 describe('outgoing resource', () => {
   it('upload: a one-shot stream goes once, with its Content-Length when the size is given', async () => {
-    const ip = fakeIp();
-    server.use(...ip.handlers);
-    const client = new IntegrasjonspunktClient({ baseUrl: ip.base });
+    const { ip, client } = serve({}, {});
     const created = await client.outgoing.create(arkivmelding({ receiver: '910075918' }));
     const id = created.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
     const stream = new ReadableStream<Uint8Array>({

@@ -1,20 +1,14 @@
 import { Readable } from 'node:stream';
 import { arkivmelding, IntegrasjonspunktClient, isSendError, NotFoundError, SendError, type Upload } from 'eformidling';
 import { HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeIp } from './fake-ip.js';
+import { describe, expect, it } from 'vitest';
 import { dpoFiles, PDF, RECEIVER } from './fixtures.js';
+import { useFakeIpServer } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { serve } = useFakeIpServer();
 
 function setup() {
-  const ip = fakeIp();
-  server.use(...ip.handlers);
-  const client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+  const { ip, client } = serve();
   const sbd = arkivmelding({ receiver: RECEIVER, hoveddokument: 'vedtak.pdf' });
   const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
   return { ip, client, sbd, id };

@@ -8,27 +8,16 @@ import {
   digital,
   digitalDpv,
   fromPath,
-  IntegrasjonspunktClient,
   MULTIPART_PART_LIMIT,
   type SendProgress,
   type Upload,
 } from 'eformidling';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Captured, fakeIp, filenameFromDisposition, parseMultipart } from './fake-ip.js';
+import { describe, expect, it } from 'vitest';
+import { type Captured, filenameFromDisposition, parseMultipart } from './fake-ip.js';
 import { arkivmeldingXml, dpoFiles, PDF, PERSON, RECEIVER, SENDER } from './fixtures.js';
+import { useFakeIpServer } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-function setup() {
-  const ip = fakeIp();
-  server.use(...ip.handlers);
-  const client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
-  return { ip, client };
-}
+const { serve: setup } = useFakeIpServer();
 
 const sbdOf = (c: Captured) => JSON.parse(c.body.toString('utf8'));
 

@@ -1,21 +1,9 @@
-import {
-  arkivmelding,
-  IntegrasjonspunktClient,
-  isReceiverNotCapableError,
-  PROCESSES,
-  type ReceiverNotCapableError,
-  ServerError,
-  STANDARDS,
-} from 'eformidling';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeIp } from './fake-ip.js';
+import { arkivmelding, isReceiverNotCapableError, PROCESSES, type ReceiverNotCapableError, ServerError, STANDARDS } from 'eformidling';
+import { describe, expect, it } from 'vitest';
 import { dpoFiles, RECEIVER } from './fixtures.js';
+import { useFakeIpServer } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { serve } = useFakeIpServer();
 
 const DPO = {
   process: PROCESSES.arkivmelding.administrasjon,
@@ -25,10 +13,7 @@ const DPO = {
 const CAPABILITIES = /^\/api\/capabilities\//;
 
 function setup(capabilities: unknown[] = [DPO]) {
-  const ip = fakeIp({ capabilities });
-  server.use(...ip.handlers);
-  const client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } });
-  return { ip, client };
+  return serve({ capabilities }, { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } });
 }
 
 async function notCapable(p: Promise<unknown>): Promise<ReceiverNotCapableError> {

@@ -2,25 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import {
-  arkivmelding,
-  fromPath,
-  IntegrasjonspunktClient,
-  mimeTypeOf,
-  RequestValidationError,
-  type Upload,
-  type UploadContent,
-} from 'eformidling';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { arkivmelding, fromPath, mimeTypeOf, RequestValidationError, type Upload, type UploadContent } from 'eformidling';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition, prepareBody } from '../../src/uploads.js';
-import { type Captured, fakeIp, filenameFromDisposition } from './fake-ip.js';
+import { type Captured, filenameFromDisposition } from './fake-ip.js';
 import { RECEIVER } from './fixtures.js';
+import { useFakeIpServer } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { serve } = useFakeIpServer();
 
 let dir: string;
 beforeAll(async () => {
@@ -30,9 +19,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** A created message on a fake IP, ready for uploads. */
 async function created() {
-  const ip = fakeIp();
-  server.use(...ip.handlers);
-  const client = new IntegrasjonspunktClient({ baseUrl: ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+  const { ip, client } = serve();
   const sbd = await client.outgoing.create(arkivmelding({ receiver: RECEIVER }));
   const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
   const puts = () => ip.requests.filter((c) => c.method === 'PUT');

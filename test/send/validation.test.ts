@@ -15,16 +15,14 @@ import {
   type StandardBusinessDocument,
   type Upload,
 } from 'eformidling';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { referencedFiles } from '../../src/send/validate.js';
-import { fakeIp } from './fake-ip.js';
 import { arkivmeldingXml, dpoFiles, PDF, PERSON, RECEIVER } from './fixtures.js';
+import { useFakeIpServer } from './harness.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const { serve } = useFakeIpServer();
+/** A fake IP and a client with the default retry policy. */
+const setup = () => serve({}, {});
 
 // biome-ignore lint/suspicious/noExplicitAny: tests break the SBD on purpose
 type Loose = Record<string, any>;
@@ -219,9 +217,7 @@ const cases: Array<{
 describe('local validation: nothing is sent', () => {
   for (const c of cases) {
     it(`rejects ${c.what} (field ${String(c.field)})`, async () => {
-      const ip = fakeIp();
-      server.use(...ip.handlers);
-      const client = new IntegrasjonspunktClient({ baseUrl: ip.base });
+      const { ip, client } = setup();
       const error = await client.send({ sbd: c.sbd(), files: c.files?.() ?? dpoFiles() }, { strategy: c.strategy ?? 'auto' }).then(
         () => undefined,
         (e: unknown) => e,
@@ -234,9 +230,7 @@ describe('local validation: nothing is sent', () => {
   }
 
   it('accepts a receipt-like type without files and the same files in multi-step', async () => {
-    const ip = fakeIp();
-    server.use(...ip.handlers);
-    const client = new IntegrasjonspunktClient({ baseUrl: ip.base });
+    const { ip, client } = setup();
     await client.send({ sbd: avtalt({ receiver: RECEIVER, identifier: 'x', content: { a: 1 } }) });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
   });
@@ -262,12 +256,6 @@ describe('local validation: nothing is sent', () => {
 });
 
 describe('local validation: more', () => {
-  function setup() {
-    const ip = fakeIp();
-    server.use(...ip.handlers);
-    return { ip, client: new IntegrasjonspunktClient({ baseUrl: ip.base }) };
-  }
-
   it('refuses a missing input, files that are not an array, and resumeSend without a messageId', async () => {
     const { ip, client } = setup();
     await expect(client.send(undefined as never)).rejects.toMatchObject({ field: 'sbd' });

@@ -1,0 +1,31 @@
+import { IntegrasjonspunktClient, type IntegrasjonspunktClientOptions } from 'eformidling';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { type FakeOptions, fakeIp } from './fake-ip.js';
+
+/** Two retries, 1–2 ms apart: what most send tests give their client. */
+export const FAST_RETRY = { retries: 2, minDelayMs: 1, maxDelayMs: 2 };
+
+/**
+ * Sets up one msw server for the file (handlers reset after each test). `serve()` puts a fresh {@link fakeIp} on it
+ * and returns it with a client for its base URL; the client retries with {@link FAST_RETRY} unless `clientOptions`
+ * are given (pass `{}` for the client's defaults).
+ */
+export function useFakeIpServer() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  function serve(
+    options: FakeOptions = {},
+    clientOptions: Partial<Omit<IntegrasjonspunktClientOptions, 'baseUrl'>> = { retry: FAST_RETRY },
+  ) {
+    const ip = fakeIp(options);
+    server.use(...ip.handlers);
+    const client = new IntegrasjonspunktClient({ baseUrl: ip.base, ...clientOptions });
+    return { ip, client };
+  }
+
+  return { server, serve };
+}
