@@ -12,10 +12,10 @@
  * innsynskrav to Eksempel kommune (910075918) first, and takes the kvittering at the end. The order.xml here is a
  * simplified stand-in for eInnsyn's format; the receipt's `status` values are agreed with eInnsyn.
  */
-import { fileURLToPath } from 'node:url';
 import { einnsynKvittering, innsynskrav, messageIdOf, PROCESSES, type ReceivedMessage, type Upload } from 'eformidling';
 import { EINNSYN, KOMMUNE } from 'eformidling/mock';
 import { type Connection, type ConnectOptions, connect } from './support/connect.ts';
+import { runMain } from './support/run.ts';
 import { type LogFn, shortId, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -138,9 +138,4 @@ export async function main(options: InnsynskravOptions = {}): Promise<Innsynskra
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, main);

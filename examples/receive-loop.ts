@@ -20,10 +20,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { arkivmelding, JsonFileProcessedStore, type ReceivedMessage, type ReceiveReport, type Upload } from 'eformidling';
 import { type Connection, type ConnectOptions, connect } from './support/connect.ts';
 import { arkivmeldingXml, pdf } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { describeError, type LogFn, shortId, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -146,9 +146,4 @@ export async function main(options: ReceiveLoopOptions = {}): Promise<ReceiveLoo
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main({ dir: process.argv[2] }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, () => main({ dir: process.argv[2] }));

@@ -14,7 +14,6 @@
  * half runs only when you send to your own organisation (IP_RECEIVER = IP_ORGNR); otherwise the partner's archive
  * answers and this script waits for it.
  */
-import { fileURLToPath } from 'node:url';
 import {
   arkivmelding,
   arkivmeldingKvittering,
@@ -26,6 +25,7 @@ import {
 } from 'eformidling';
 import { type ConnectOptions, connect } from './support/connect.ts';
 import { arkivmeldingXml, pdf } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { type LogFn, shortId, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -131,9 +131,4 @@ export async function main(options: RoundtripOptions = {}): Promise<RoundtripRes
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, main);

@@ -15,10 +15,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { arkivmelding, chooseStrategy, fromPath, messageIdOf, type SendProgress, type Upload } from 'eformidling';
 import { type ConnectOptions, connect } from './support/connect.ts';
 import { arkivmeldingXml, pdf, writeLargeFile } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { formatBytes, type LogFn, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -102,9 +102,4 @@ export async function main(options: SendLargeOptions = {}): Promise<SendLargeRes
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main({ path: process.argv[2] }).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, () => main({ path: process.argv[2] }));

@@ -10,10 +10,10 @@
  * `ReceiverNotCapableError` if not), validates the message locally (every file arkivmelding.xml names is attached),
  * then sends. With strategy `auto` (the default), small files go one-step; see send-large.ts for the other way.
  */
-import { fileURLToPath } from 'node:url';
 import { arkivmelding, chooseStrategy, conversationIdOf, messageIdOf, type Upload } from 'eformidling';
 import { type ConnectOptions, connect } from './support/connect.ts';
 import { arkivmeldingXml, pdf } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { type LogFn, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -66,9 +66,4 @@ export async function main(options: SendSmallOptions = {}): Promise<SendSmallRes
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, main);

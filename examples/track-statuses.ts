@@ -20,10 +20,10 @@
  * (see webhooks.ts). On the simulator a small receiver takes the messages so they reach LEVERT; against a real IP
  * the receiving organisation's system does that.
  */
-import { fileURLToPath } from 'node:url';
 import { arkivmelding, type IntegrasjonspunktClient, messageIdOf, type StatusTracker, type TrackStrategy, type Upload } from 'eformidling';
 import { type ConnectOptions, connect, simulateReceiver } from './support/connect.ts';
 import { arkivmeldingXml, pdf } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { type LogFn, shortId, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -102,9 +102,4 @@ export async function main(options: TrackStatusesOptions = {}): Promise<TrackSta
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, main);

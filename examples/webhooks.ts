@@ -22,10 +22,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { arkivmelding, createWebhookHandler, messageIdOf, type Upload } from 'eformidling';
 import { type ConnectOptions, connect, simulateReceiver } from './support/connect.ts';
 import { arkivmeldingXml, pdf } from './support/content.ts';
+import { runMain } from './support/run.ts';
 import { type LogFn, shortId, timeline } from './support/timeline.ts';
 
 /** Options of {@link main}. */
@@ -128,9 +128,4 @@ export async function main(options: WebhooksOptions = {}): Promise<WebhooksResul
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}
+runMain(import.meta.url, main);
