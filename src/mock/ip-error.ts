@@ -99,18 +99,47 @@ export function frameworkError(status: number, exception: string, message: strin
   return new IpError(status, exception, message, errors ? { errors } : {});
 }
 
+/** One failing field of a request body, as the simulator's bean validation collects them. */
+export interface FieldViolation {
+  field: string;
+  /** The constraint's short name, e.g. `NotNull`. */
+  code: string;
+  message: string;
+  rejected?: unknown;
+  /** The field's Java type, for the third entry of `codes`. */
+  javaType: string;
+}
+
+/** Spring's `MethodArgumentNotValidException` (400) for a request body named `objectName`, one item per field. */
+export function methodArgumentNotValid(objectName: string, errors: FieldViolation[]): IpError {
+  return frameworkError(
+    400,
+    'org.springframework.web.bind.MethodArgumentNotValidException',
+    `Validation failed for object='${objectName}'. Error count: ${errors.length}`,
+    errors.map((e) => ({
+      codes: [`${e.code}.${objectName}.${e.field}`, `${e.code}.${e.field}`, `${e.code}.${e.javaType}`, e.code],
+      arguments: [{ codes: [`${objectName}.${e.field}`, e.field], defaultMessage: e.field, code: e.field }],
+      defaultMessage: e.message,
+      objectName,
+      field: e.field,
+      rejectedValue: e.rejected,
+      bindingFailure: false,
+      code: e.code,
+    })),
+  );
+}
+
+/** What {@link errorBody} and {@link errorResponse} read from an error (an {@link IpError} or a fault's plain object). */
+export interface ErrorFields {
+  status: number;
+  exception?: string | undefined;
+  message: string;
+  errors?: FieldErrorItem[] | undefined;
+  description?: string | undefined;
+}
+
 /** The body of the IP's error JSON (reference 4.1), field order as the IP writes it. */
-export function errorBody(
-  error: {
-    status: number;
-    exception?: string | undefined;
-    message: string;
-    errors?: FieldErrorItem[] | undefined;
-    description?: string | undefined;
-  },
-  path: string,
-  now: number,
-): Record<string, unknown> {
+export function errorBody(error: ErrorFields, path: string, now: number): Record<string, unknown> {
   return {
     timestamp: formatDateTime(now),
     status: error.status,
@@ -124,18 +153,7 @@ export function errorBody(
 }
 
 /** The HTTP response for an error. */
-export function errorResponse(
-  error: {
-    status: number;
-    exception?: string | undefined;
-    message: string;
-    errors?: FieldErrorItem[] | undefined;
-    description?: string | undefined;
-  },
-  path: string,
-  now: number,
-  headers: Record<string, string> = {},
-): Response {
+export function errorResponse(error: ErrorFields, path: string, now: number, headers: Record<string, string> = {}): Response {
   return new Response(jacksonJson(errorBody(error, path, now)), {
     status: error.status,
     headers: { 'content-type': 'application/json', ...headers },

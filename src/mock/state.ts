@@ -7,7 +7,7 @@ import { buildAsic } from './asic.js';
 import { Clock, type ClockOptions } from './clock.js';
 import { formatDateTime, parseDateTime } from './format.js';
 import { mimeTypeFromFilename } from './http-parsing.js';
-import { type FieldErrorItem, frameworkError, grouped, IpError, ipException, messageNotFound } from './ip-error.js';
+import { type FieldViolation, frameworkError, grouped, IpError, ipException, messageNotFound, methodArgumentNotValid } from './ip-error.js';
 import type { NetworkConfig, ParticipantConfig, ServiceRecordConfig, SimulatedService } from './network.js';
 import { FileStore, type StoredContent } from './storage.js';
 
@@ -724,7 +724,7 @@ export class SimulatorModel {
 
   /** Bean validation (`@Valid` on the SBD) → MethodArgumentNotValidException / ConstraintViolationException. */
   #beanValidate(sbd: Sbd, mode: 'json' | 'multipart'): void {
-    const errors: { field: string; code: string; message: string; rejected?: unknown; javaType: string }[] = [];
+    const errors: FieldViolation[] = [];
     const h = sbd.standardBusinessDocumentHeader as Record<string, unknown> | null | undefined;
     const notNull = (field: string, value: unknown, javaType = 'java.lang.String') => {
       if (value === undefined || value === null) errors.push({ field, code: 'NotNull', message: 'must not be null', javaType });
@@ -856,23 +856,7 @@ export class SimulatorModel {
         })),
       );
     }
-    const objectName = 'standardBusinessDocument';
-    const items: FieldErrorItem[] = errors.map((e) => ({
-      codes: [`${e.code}.${objectName}.${e.field}`, `${e.code}.${e.field}`, `${e.code}.${e.javaType}`, e.code],
-      arguments: [{ codes: [`${objectName}.${e.field}`, e.field], defaultMessage: e.field, code: e.field }],
-      defaultMessage: e.message,
-      objectName,
-      field: e.field,
-      rejectedValue: e.rejected,
-      bindingFailure: false,
-      code: e.code,
-    }));
-    throw frameworkError(
-      400,
-      'org.springframework.web.bind.MethodArgumentNotValidException',
-      `Validation failed for object='${objectName}'. Error count: ${errors.length}`,
-      items,
-    );
+    throw methodArgumentNotValid('standardBusinessDocument', errors);
   }
 
   /** Create defaults (reference 3.2.1). */
@@ -1561,7 +1545,7 @@ function validUrl(value: unknown): boolean {
 }
 
 function validateSubscription(input: Record<string, unknown>, mode: 'create' | 'update'): void {
-  const errors: { field: string; code: string; message: string; rejected?: unknown; javaType: string }[] = [];
+  const errors: FieldViolation[] = [];
   const required = mode === 'create';
   const check = (field: string, ok: (v: unknown) => boolean, code: string, message: string, javaType = 'java.lang.String') => {
     const value = input[field];
@@ -1590,22 +1574,7 @@ function validateSubscription(input: Record<string, unknown>, mode: 'create' | '
   );
   check('filter', (v) => typeof v === 'string' && validFilter(v), 'WebhookFilter', 'Must be a valid filter definition.');
   if (errors.length === 0) return;
-  const objectName = 'subscription';
-  throw frameworkError(
-    400,
-    'org.springframework.web.bind.MethodArgumentNotValidException',
-    `Validation failed for object='${objectName}'. Error count: ${errors.length}`,
-    errors.map((e) => ({
-      codes: [`${e.code}.${objectName}.${e.field}`, `${e.code}.${e.field}`, `${e.code}.${e.javaType}`, e.code],
-      arguments: [{ codes: [`${objectName}.${e.field}`, e.field], defaultMessage: e.field, code: e.field }],
-      defaultMessage: e.message,
-      objectName,
-      field: e.field,
-      rejectedValue: e.rejected,
-      bindingFailure: false,
-      code: e.code,
-    })),
-  );
+  throw methodArgumentNotValid('subscription', errors);
 }
 
 /** True when a subscription filter accepts an event (case-insensitive values, every part must match). */
