@@ -17,6 +17,7 @@
  */
 
 import { redactText, redactUrl } from './internal/redact.js';
+import { parseRetryAfter } from './internal/retry-after.js';
 import type { ApiErrorBody, ValidationErrorItem } from './models/error-body.js';
 
 const BRAND = Symbol.for('eformidling.error');
@@ -302,15 +303,6 @@ export const isTimeoutError = guard(TimeoutError, ['TimeoutError']);
 export const isResponseValidationError = guard(ResponseValidationError, ['ResponseValidationError']);
 /** True when our own pre-flight validation failed. @category Errors */
 export const isRequestValidationError = guard(RequestValidationError, ['RequestValidationError']);
-
-/** Parses `Retry-After` (seconds or HTTP date) to milliseconds. @internal */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 function pathOf(url: string): string {
   try {

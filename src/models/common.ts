@@ -15,12 +15,6 @@ export function openEnum<const T extends readonly [string, ...string[]]>(_values
   return z.string() as unknown as z.ZodType<OpenEnum<T[number]>, string>;
 }
 
-/** ISO-8601 date-time as the IP writes it (with offset); kept as a string. @internal */
-export const DateTimeString = z.string();
-
-/** An ISO-8601 date-time, checked on requests. @internal */
-export const StrictDateTime = z.iso.datetime({ offset: true, local: true });
-
 const fastChecks = new WeakMap<z.ZodType, (value: unknown) => boolean>();
 
 /**

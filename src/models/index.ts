@@ -1,6 +1,6 @@
 export * from './business-messages.js';
 export * from './capabilities.js';
-export * from './common.js';
+export type { OpenEnum } from './common.js';
 export * from './conversation.js';
 export * from './error-body.js';
 export * from './identifiers.js';

@@ -12,7 +12,8 @@ import {
   typeOf,
 } from 'eformidling';
 import { describe, expect, it } from 'vitest';
-import { isPlainSbd, StandardBusinessDocumentSchema } from '../../src/models/sbd.js';
+import { StandardBusinessDocumentSchema } from '../../src/models/sbd.js';
+import { isPlainSbd } from '../../src/models/sbd-check.js';
 
 const base = (): StandardBusinessDocument =>
   avtalt({
