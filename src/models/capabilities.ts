@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { openEnum } from './common.js';
+import { isPlainCapabilities } from './checks.js';
+import { openEnum, withFastCheck } from './common.js';
 import { SERVICE_IDENTIFIERS } from './status.js';
 
 /** @category Models */
@@ -24,6 +25,6 @@ export const CapabilitySchema = z.looseObject({
 export type Capability = z.infer<typeof CapabilitySchema>;
 
 /** `GET /api/capabilities/{receiverIdentifier}`. @category Models */
-export const CapabilitiesSchema = z.looseObject({ capabilities: z.array(CapabilitySchema) });
+export const CapabilitiesSchema = withFastCheck(z.looseObject({ capabilities: z.array(CapabilitySchema) }), isPlainCapabilities);
 /** @category Models */
 export type Capabilities = z.infer<typeof CapabilitiesSchema>;

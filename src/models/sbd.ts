@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { isPlainSbd } from './checks.js';
 import { openEnum, withFastCheck } from './common.js';
-import { isPlainSbd } from './sbd-check.js';
 
 /** Identifier authority values. @category Models */
 export const AUTHORITIES = ['iso6523-actorid-upis', 'nhn-actorid'] as const;

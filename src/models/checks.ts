@@ -1,4 +1,8 @@
-/** A hand check of the common SBD shape, so hot responses can skip zod (see `withFastCheck`). @module @internal */
+/**
+ * Hand checks of the hottest response shapes, so they can skip zod (see `withFastCheck`). Each accepts only what its
+ * schema accepts unchanged, and leaves rare parts to zod; tests mutate every field to make sure none is looser.
+ * @module @internal
+ */
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optString = (v: unknown) => v === undefined || typeof v === 'string';
 
@@ -38,6 +42,28 @@ export function isPlainSbd(value: unknown): boolean {
         if (!optString(i.expectedResponseDateTime) || !optString(i.requestingDocumentCreationDateTime)) return false;
         if (!optString(i.requestingDocumentInstanceIdentifier)) return false;
       }
+    }
+  }
+  return true;
+}
+
+const isPlainAddress = (v: unknown) =>
+  v === undefined ||
+  (isObject(v) && optString(v.name) && optString(v.street) && optString(v.postalCode) && optString(v.postalArea) && optString(v.country));
+
+/** The capabilities answer (reference 6.9), checked by hand. @internal */
+export function isPlainCapabilities(value: unknown): boolean {
+  if (!isObject(value) || !Array.isArray(value.capabilities)) return false;
+  for (const c of value.capabilities) {
+    if (!isObject(c) || typeof c.process !== 'string' || typeof c.serviceIdentifier !== 'string') return false;
+    if (!isPlainAddress(c.postAddress) || !isPlainAddress(c.returnAddress)) return false;
+    if (c.digitalPostAddress !== undefined) {
+      const d = c.digitalPostAddress;
+      if (!isObject(d) || typeof d.supplier !== 'string' || typeof d.address !== 'string') return false;
+    }
+    if (!Array.isArray(c.documentTypes)) return false;
+    for (const t of c.documentTypes) {
+      if (!isObject(t) || typeof t.standard !== 'string' || !optString(t.type)) return false;
     }
   }
   return true;
