@@ -8,6 +8,7 @@ let pki: TestPki;
 let server: Server;
 let base: string;
 let seenClientCert: string | undefined;
+let uploaded: { size: number; length: string | undefined; disposition: string | undefined } | undefined;
 
 beforeAll(async () => {
   pki = createTestPki();
@@ -17,6 +18,17 @@ beforeAll(async () => {
       const socket = req.socket as import('node:tls').TLSSocket;
       const cn = socket.getPeerCertificate()?.subject?.CN;
       seenClientCert = Array.isArray(cn) ? cn[0] : cn;
+      if (req.method === 'PUT' && req.url?.startsWith('/api/messages/out/')) {
+        let size = 0;
+        req.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+        });
+        req.on('end', () => {
+          uploaded = { size, length: req.headers['content-length'], disposition: req.headers['content-disposition'] };
+          res.writeHead(200).end();
+        });
+        return;
+      }
       if (req.url === '/api/capabilities/910075918') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"capabilities":[]}');
       } else {
@@ -52,6 +64,19 @@ describe('HTTPS with a private CA', () => {
     expect(() => new IntegrasjonspunktClient({ baseUrl: base, tls: { ca: pki.ca, rejectUnauthorized: false } as never })).toThrow(
       /cannot be switched off/,
     );
+  });
+
+  it('streams an upload with Content-Length through the TLS path', async () => {
+    const ip = new IntegrasjonspunktClient({ baseUrl: base, tls: { ca: pki.ca }, retry: false });
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 16; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    await ip.outgoing.upload('5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90', { filename: 'kart.pdf', content: stream, size: 16 * chunk.length });
+    expect(uploaded).toEqual({ size: 1_048_576, length: '1048576', disposition: 'attachment; filename="kart.pdf"' });
   });
 
   it('maps an HTTP error through the TLS path too', async () => {
