@@ -48,7 +48,8 @@ export interface ApiErrorInit {
   url: string;
   body?: ApiErrorBody | undefined;
   rawBody?: string | undefined;
-  headers?: Headers | undefined;
+  /** Response headers (only `retry-after` is read). */
+  headers?: { get(name: string): string | null } | undefined;
 }
 
 /**

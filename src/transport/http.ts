@@ -4,9 +4,19 @@ import { redactUrl } from '../internal/redact.js';
 import { fastCheckOf } from '../models/common.js';
 import { ApiErrorBodySchema } from '../models/error-body.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
+import {
+  Canceller,
+  DirectResponse,
+  type Dispatcher,
+  globalFetchIsNative,
+  isDirectBody,
+  loadUndici,
+  sharedDispatcher,
+  type WireResponse,
+} from './direct.js';
 import { type Logger, silentLogger } from './logger.js';
 import { type ResolvedRetry, type RetryOptions, resolveRetry, withRetry } from './retry.js';
-import { createTlsFetch, type FetchLike, type TlsOptions } from './tls.js';
+import { createTlsAgent, createTlsFetch, type FetchLike, type TlsAgent, type TlsOptions } from './tls.js';
 import { buildUserAgent, type UserAgentOption } from './user-agent.js';
 
 /**
@@ -71,6 +81,11 @@ export interface ReadContext {
   signal: AbortSignal | undefined;
 }
 
+/** How an attempt's response is read: a built-in reader (either path) or a custom one (`fetch` only). */
+type Reader<T> =
+  | { wire: (res: WireResponse, ctx: ReadContext) => Promise<T> }
+  | { read: (res: Response, ctx: ReadContext) => Promise<T>; coverBody: boolean };
+
 /**
  * The transport: the only module that talks HTTP. One retry layer (p-retry), one timeout per attempt, one error
  * mapping, the User-Agent and the auth header.
@@ -85,6 +100,9 @@ export class Transport {
   readonly #auth: AuthOption | undefined;
   readonly #headers: Record<string, string>;
   readonly #fetch: FetchLike;
+  readonly #customFetch: boolean;
+  readonly #tlsAgent: TlsAgent | undefined;
+  readonly #origin: string;
   readonly #logging: boolean;
   #staticAuth: [string, string] | undefined | null = null;
   readonly #dynamicAuth: boolean;
@@ -106,11 +124,11 @@ export class Transport {
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     headers['user-agent'] = this.userAgent;
     this.#headers = headers;
-    const fetch: FetchLike = options.tls
-      ? createTlsFetch(options.tls)
-      : (options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
     if (options.tls && options.fetch) throw new TypeError('give either tls or fetch, not both');
-    this.#fetch = fetch;
+    this.#tlsAgent = options.tls ? createTlsAgent(options.tls) : undefined;
+    this.#fetch = this.#tlsAgent ? createTlsFetch(this.#tlsAgent) : (options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+    this.#customFetch = options.fetch !== undefined;
+    this.#origin = new URL(this.baseUrl).origin;
   }
 
   /** Builds the full URL of a path and query. */
@@ -131,38 +149,18 @@ export class Transport {
   }
 
   /**
-   * Sends a request (with retries where safe) and hands the successful response to `read`, whose result is
-   * returned. The attempt's timeout covers `read`, except that a `read` returning the response itself (streaming)
-   * ends the timeout when the headers have arrived.
+   * Sends a request (with retries where safe) and hands the successful `Response` to `read`, whose result is
+   * returned. Always over `fetch`. The attempt's timeout ends when the headers have arrived (a custom reader times its
+   * own reads: a streamed download may take longer than one attempt), unless `coverBody` is set.
    */
   execute<T>(
     req: HttpRequest,
     read: (res: Response, ctx: ReadContext) => Promise<T>,
     options: RequestOptions = {},
-    /** @internal True for the built-in readers: the attempt's timeout and abort then cover the body as well. */
+    /** @internal True when the attempt's timeout and abort should cover the body as well. */
     coverBody = false,
   ): Promise<T> {
-    // Not async: one promise less per request (an aborted signal rejects in the attempt, before any I/O).
-    const signal = options.signal;
-    const replayable =
-      req.body === undefined ||
-      typeof req.body === 'function' ||
-      typeof req.body === 'string' ||
-      req.body instanceof Uint8Array ||
-      req.body instanceof ArrayBuffer ||
-      req.body instanceof Blob ||
-      req.body instanceof URLSearchParams;
-    const retry = req.retry ?? (req.method !== 'POST' && replayable);
-    const url = this.url(req.path, req.query);
-    const attempt = (n: number) => this.#attempt(req, url, read, options, n, coverBody);
-    if (!retry || this.retry.retries === 0) return attempt(1);
-    return withRetry(attempt, this.retry, {
-      signal,
-      onRetry: (error, attemptNumber, delayMs) =>
-        this.logger.warn(`${req.method} ${req.path} attempt ${attemptNumber} failed; retrying in ${delayMs} ms`, {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-    });
+    return this.#run(req, options, { read, coverBody });
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
@@ -175,22 +173,19 @@ export class Transport {
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {
-    return this.execute(req, (res, ctx) => parseJson(res, schema, ctx), options, true);
+    return this.#run(req, options, { wire: (res, ctx) => parseJson(res, schema, ctx) });
   }
 
   /** Like {@link json}, but a 204 gives `null`. */
   jsonOrNull<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S> | null> {
-    return this.execute(
-      req,
-      (res, ctx) => (res.status === 204 ? discard(res).then(() => null) : parseJson(res, schema, ctx)),
-      options,
-      true,
-    );
+    return this.#run(req, options, {
+      wire: (res, ctx) => (res.status === 204 ? res.discard().then(() => null) : parseJson(res, schema, ctx)),
+    });
   }
 
   /** A request whose body is ignored; resolves with the status. */
   empty(req: HttpRequest, options?: RequestOptions): Promise<number> {
-    return this.execute(req, (res) => discard(res).then(() => res.status), options, true);
+    return this.#run(req, options, { wire: (res) => res.discard().then(() => res.status) });
   }
 
   /** A request whose successful response is returned unread (for streaming downloads). */
@@ -198,14 +193,41 @@ export class Transport {
     return this.execute(req, async (res) => res, options);
   }
 
-  async #attempt<T>(
-    req: HttpRequest,
-    url: string,
-    read: (res: Response, ctx: ReadContext) => Promise<T>,
-    options: RequestOptions,
-    attemptNumber: number,
-    coverBody: boolean,
-  ): Promise<T> {
+  #run<T>(req: HttpRequest, options: RequestOptions = {}, reader: Reader<T>): Promise<T> {
+    // Not async: one promise less per request (an aborted signal rejects in the attempt, before any I/O).
+    const replayable =
+      req.body === undefined ||
+      typeof req.body === 'function' ||
+      typeof req.body === 'string' ||
+      req.body instanceof Uint8Array ||
+      req.body instanceof ArrayBuffer ||
+      req.body instanceof Blob ||
+      req.body instanceof URLSearchParams;
+    const retry = req.retry ?? (req.method !== 'POST' && replayable);
+    const url = this.url(req.path, req.query);
+    const attempt = (n: number) => this.#attempt(req, url, options, n, reader);
+    if (!retry || this.retry.retries === 0) return attempt(1);
+    return withRetry(attempt, this.retry, {
+      signal: options.signal,
+      onRetry: (error, attemptNumber, delayMs) =>
+        this.logger.warn(`${req.method} ${req.path} attempt ${attemptNumber} failed; retrying in ${delayMs} ms`, {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  }
+
+  /**
+   * The dispatcher for the direct path (see `direct.ts`), or `undefined` when this request must go through `fetch`
+   * (a `fetch` given to the client, or a global `fetch` that an interceptor has replaced).
+   */
+  #directDispatcher(): Dispatcher | undefined | Promise<Dispatcher | undefined> {
+    if (this.#tlsAgent) return this.#tlsAgent.agent();
+    if (this.#customFetch || !globalFetchIsNative()) return undefined;
+    const undici = loadUndici();
+    return undici instanceof Promise ? undici.then(sharedDispatcher) : sharedDispatcher(undici);
+  }
+
+  async #attempt<T>(req: HttpRequest, url: string, options: RequestOptions, attemptNumber: number, reader: Reader<T>): Promise<T> {
     const signal = options.signal;
     signal?.throwIfAborted();
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -221,23 +243,25 @@ export class Transport {
     } else if (req.body !== undefined) {
       body = typeof req.body === 'function' ? await req.body() : req.body;
     }
+    let dispatcher = 'wire' in reader && isDirectBody(body) ? this.#directDispatcher() : undefined;
+    if (dispatcher instanceof Promise) dispatcher = await dispatcher;
     if (this.#logging) this.logger.debug(`→ ${req.method} ${redactUrl(url)}`, { attempt: attemptNumber });
-    // One controller and one timer per attempt cover the headers and the body (an abort errors the body stream
-    // too); the caller's signal is forwarded by a listener, not AbortSignal.any() (measured ~20 µs a request).
-    const controller = new AbortController();
+    // One timer per attempt covers the headers and (for the built-in readers) the body. It cancels through an
+    // AbortController on the fetch path and through a cheap emitter on the direct path; the caller's signal is
+    // forwarded by a listener, not AbortSignal.any() (measured ~20 µs a request).
+    const controller = dispatcher ? undefined : new AbortController();
+    const canceller = dispatcher ? new Canceller() : undefined;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      canceller?.cancel();
+      controller?.abort();
     }, timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
+    const onAbort = () => {
+      canceller?.cancel();
+      controller?.abort(signal?.reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal };
-    if (body !== undefined) init.body = body;
-    if (req.upload) {
-      init.redirect = 'error';
-      init.duplex = 'half';
-    }
     let settled = false;
     const release = () => {
       if (settled) return;
@@ -247,8 +271,48 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     };
     try {
-      const res = await this.#fetch(url, init);
-      if (this.#logging) this.logger.debug(`← ${res.status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
+      let wire: WireResponse | undefined;
+      let res: Response | undefined;
+      if (dispatcher) {
+        const data = await dispatcher.request({
+          origin: this.#origin,
+          path: url.slice(this.#origin.length),
+          method: req.method,
+          headers,
+          body: body as string | Uint8Array | undefined,
+          signal: canceller,
+          // The attempt's own timer is the deadline; undici's idle timers would only end it sooner.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        });
+        wire = new DirectResponse(data);
+      } else {
+        const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: (controller as AbortController).signal };
+        if (body !== undefined) init.body = body;
+        if (req.upload) {
+          init.redirect = 'error';
+          init.duplex = 'half';
+        }
+        res = await this.#fetch(url, init);
+        if ('wire' in reader) wire = new FetchResponse(res);
+      }
+      const status = (wire ?? (res as Response)).status;
+      if (this.#logging) this.logger.debug(`← ${status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
+      if (status >= 400 && !req.acceptStatus?.includes(status)) {
+        throw await toApiError(wire ?? new FetchResponse(res as Response), req.method, url);
+      }
+      if (dispatcher && status >= 300 && status < 400) {
+        // fetch would follow it; the IP never redirects an API call, so this is a gateway or a wrong baseUrl.
+        const location = (wire as WireResponse).headers.get('location');
+        await (wire as WireResponse).discard();
+        throw ApiError.from({
+          status,
+          method: req.method,
+          url,
+          body: undefined,
+          rawBody: `redirected${location ? ` to ${location}` : ''}; set baseUrl to the address the IP answers on`,
+        });
+      }
       const ctx: ReadContext = {
         method: req.method,
         url,
@@ -257,12 +321,10 @@ export class Transport {
           new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, { method: req.method, url, timeoutMs }),
         signal,
       };
-      if (res.status >= 400 && !req.acceptStatus?.includes(res.status)) {
-        throw await toApiError(res, req.method, url);
-      }
+      if ('wire' in reader) return await reader.wire(wire as WireResponse, ctx);
       // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
-      if (!coverBody) release();
-      return await read(res, ctx);
+      if (!reader.coverBody) release();
+      return await reader.read(res as Response, ctx);
     } catch (error) {
       throw this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
     } finally {
@@ -365,16 +427,35 @@ export async function readText(res: Response, ctx?: ReadContext, limit = Number.
 
 const decoder = new TextDecoder();
 
-async function discard(res: Response): Promise<void> {
-  if (res.body) await res.body.cancel().catch(() => {});
+/** A `Response` from `fetch` seen as a {@link WireResponse}. */
+class FetchResponse implements WireResponse {
+  readonly #res: Response;
+  constructor(res: Response) {
+    this.#res = res;
+  }
+  get status(): number {
+    return this.#res.status;
+  }
+  get headers(): Headers {
+    return this.#res.headers;
+  }
+  text(): Promise<string> {
+    return this.#res.text();
+  }
+  textUpTo(limit: number): Promise<string> {
+    return readText(this.#res, undefined, limit);
+  }
+  async discard(): Promise<void> {
+    if (this.#res.body) await this.#res.body.cancel().catch(() => {});
+  }
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-async function toApiError(res: Response, method: string, url: string): Promise<ApiError> {
+async function toApiError(res: WireResponse, method: string, url: string): Promise<ApiError> {
   let raw = '';
   try {
-    raw = (await readText(res, undefined, MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
+    raw = (await res.textUpTo(MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
   } catch {
     // The body broke off; the status still tells.
   }
@@ -391,7 +472,7 @@ async function toApiError(res: Response, method: string, url: string): Promise<A
 }
 
 /** Reads and validates a JSON body. @internal */
-export async function parseJson<S extends z.ZodType>(res: Response, schema: S, ctx: ReadContext): Promise<z.output<S>> {
+export async function parseJson<S extends z.ZodType>(res: WireResponse, schema: S, ctx: ReadContext): Promise<z.output<S>> {
   const raw = await res.text();
   let data: unknown;
   try {

@@ -1,3 +1,6 @@
+import type { Dispatcher } from 'undici';
+import { loadUndici } from './direct.js';
+
 /**
  * TLS settings for an IP with a private CA or mutual TLS. Certificate verification is always on.
  * @category Client
@@ -18,35 +21,55 @@ export interface TlsOptions {
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 /**
- * A fetch that verifies the IP's certificate against `tls.ca` and presents a client certificate.
- * Node's global fetch takes no per-request CA, so this goes through the `undici` package's own Agent and fetch
- * (loaded only when `tls` is set), and hands back a standard `Response`.
+ * The undici `Agent` that verifies the IP's certificate against `tls.ca` and presents a client certificate, created
+ * on first use (the `undici` package is loaded only when `tls` is set). Both the `fetch` path and the direct path of a
+ * client with `tls` go through it.
  * @internal
  */
-export function createTlsFetch(tls: TlsOptions): FetchLike {
+export interface TlsAgent {
+  /** The agent, once the `undici` package has been loaded; a promise the first time. */
+  agent(): Dispatcher | Promise<Dispatcher>;
+}
+
+/** @internal */
+export function createTlsAgent(tls: TlsOptions): TlsAgent {
   const rejectUnauthorized = (tls as { rejectUnauthorized?: unknown }).rejectUnauthorized;
   if (rejectUnauthorized === false) {
     throw new TypeError("tls: certificate verification cannot be switched off; give the IP's CA in tls.ca instead");
   }
-  let ready: Promise<{ fetch: typeof import('undici').fetch; agent: import('undici').Agent }> | undefined;
-  const load = () => {
-    ready ??= import('undici').then((undici) => ({
-      fetch: undici.fetch,
-      agent: new undici.Agent({
-        connect: {
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          passphrase: tls.passphrase,
-          servername: tls.servername,
-          rejectUnauthorized: true,
-        },
-      }),
-    }));
-    return ready;
+  let ready: Dispatcher | undefined;
+  let loading: Promise<Dispatcher> | undefined;
+  return {
+    agent() {
+      if (ready) return ready;
+      loading ??= (async () => {
+        const undici = await loadUndici();
+        ready = new undici.Agent({
+          connect: {
+            ca: tls.ca,
+            cert: tls.cert,
+            key: tls.key,
+            passphrase: tls.passphrase,
+            servername: tls.servername,
+            rejectUnauthorized: true,
+          },
+        });
+        return ready;
+      })();
+      return loading;
+    },
   };
+}
+
+/**
+ * A fetch over the TLS agent. Node's global fetch takes no per-request CA, so this goes through the `undici`
+ * package's own fetch with the agent as dispatcher, and hands back a standard `Response`.
+ * @internal
+ */
+export function createTlsFetch(tls: TlsAgent): FetchLike {
   return async (input, init) => {
-    const { fetch, agent } = await load();
+    const agent = await tls.agent();
+    const { fetch } = await loadUndici();
     const request = input instanceof Request ? input : new Request(input, init);
     const extra = (init ?? {}) as { duplex?: string };
     const response = await fetch(request.url, {
