@@ -50,7 +50,12 @@ export interface IntegrasjonspunktClientOptions {
   timeoutMs?: number;
   /** Retry policy for safe requests; a number is the retry count; `false` turns retries off. @defaultValue 3 retries */
   retry?: RetryOptions | number | false;
-  /** A fetch implementation (tests, proxies). */
+  /**
+   * A fetch implementation (tests, proxies). Given one, every request goes through it. Without it, small requests
+   * (no body, or a string or bytes) go straight to undici's dispatcher, the engine under Node's `fetch`, which is the
+   * one `fetch` would use (`setGlobalDispatcher` proxies and mock agents are honoured); streams and downloads use
+   * `fetch`. A global `fetch` replaced by an interceptor such as msw is noticed and used for every request.
+   */
   fetch?: FetchLike;
   /** Where the SDK logs requests, retries and warnings; silent by default. */
   logger?: Logger;
