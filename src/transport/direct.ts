@@ -13,8 +13,8 @@ export type { Dispatcher };
  * - no `fetch` was given to the client;
  * - `globalThis.fetch` is still Node's own, so request interceptors (msw, nock) that patch `fetch` keep seeing
  *   every request (checked on each request, so one installed later is noticed);
- * - the dispatcher is the one `fetch` would use: the process-wide global dispatcher when one is set (a proxy agent,
- *   an undici `MockAgent`, Node's own agent), the TLS agent of a client with `tls`, or else an agent of our own.
+ * - the dispatcher is the one `fetch` would use: the process-wide global dispatcher (Node's own agent, or a proxy
+ *   agent or undici `MockAgent` that the application set), or the TLS agent of a client with `tls`.
  *
  * Streams, uploads from disk and streamed downloads keep using `fetch`.
  * @internal
@@ -42,24 +42,26 @@ export function globalFetchIsNative(): boolean {
 type Undici = typeof import('undici');
 let undici: Undici | undefined;
 let loading: Promise<Undici> | undefined;
-let ownAgent: Dispatcher | undefined;
 
-/** Loads the `undici` package once (a runtime dependency, not loaded until the first direct request). */
+/**
+ * Loads the `undici` package once (a runtime dependency, not loaded until the first direct request). Loading it
+ * installs a global dispatcher of its own when none is set yet, which Node's `fetch` would then use as well; so Node's
+ * own one is put in place first, exactly as the application's first `fetch` would (touching the lazy `Headers` global
+ * loads Node's bundled undici, which sets it). `fetch` then runs on the agent it always had.
+ */
 export function loadUndici(): Undici | Promise<Undici> {
   if (undici) return undici;
-  loading ??= import('undici').then((module) => {
-    undici = module;
-    return module;
-  });
+  loading ??= (async () => {
+    void globalThis.Headers;
+    undici = await import('undici');
+    return undici;
+  })();
   return loading;
 }
 
-/** The dispatcher `fetch` would use: the global one when set, else a keep-alive agent of our own. */
-export function sharedDispatcher(module: Undici): Dispatcher {
-  const global = (globalThis as Record<symbol, Dispatcher | undefined>)[GLOBAL_DISPATCHER];
-  if (global) return global;
-  ownAgent ??= new module.Agent();
-  return ownAgent;
+/** The dispatcher `fetch` would use: the process-wide one (Node's own agent unless the application set another). */
+export function sharedDispatcher(): Dispatcher {
+  return (globalThis as Record<symbol, Dispatcher>)[GLOBAL_DISPATCHER] as Dispatcher;
 }
 
 /** True when a resolved body can go the direct path. */
@@ -80,6 +82,8 @@ export interface WireResponse {
   textUpTo(limit: number): Promise<string>;
   /** Reads and drops the body (keeps the connection for the next request where the body is small). */
   discard(): Promise<void>;
+  /** Drops the body unread. */
+  cancel(): void;
 }
 
 const decoder = new TextDecoder();
@@ -129,7 +133,14 @@ export class DirectResponse implements WireResponse {
   }
 
   async discard(): Promise<void> {
-    await this.#data.body.dump().catch(() => {});
+    // Reading (not destroying) keeps the connection; a stalled body is ended by the attempt's timer, which then fails.
+    const body = this.#data.body;
+    await body.dump(); // resolves when the body closes, also when the timer or an abort destroyed it
+    if (body.errored) throw body.errored;
+  }
+
+  cancel(): void {
+    this.#data.body.on('error', () => {}).destroy();
   }
 }
 

@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { z } from 'zod';
 import { ApiError, ConnectionError, EformidlingError, ResponseValidationError, TimeoutError, type ValidationIssue } from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
@@ -123,6 +124,17 @@ export class Transport {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     headers['user-agent'] = this.userAgent;
+    // A header that can never be sent would otherwise fail each request as a (retried) connection error.
+    for (const [name, value] of Object.entries(headers)) {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      } catch {
+        throw new TypeError(
+          `header '${name}' cannot be sent: ${JSON.stringify(value)} (HTTP allows no line breaks or characters beyond Latin-1)`,
+        );
+      }
+    }
     this.#headers = headers;
     if (options.tls && options.fetch) throw new TypeError('give either tls or fetch, not both');
     this.#tlsAgent = options.tls ? createTlsAgent(options.tls) : undefined;
@@ -224,7 +236,7 @@ export class Transport {
     if (this.#tlsAgent) return this.#tlsAgent.agent();
     if (this.#customFetch || !globalFetchIsNative()) return undefined;
     const undici = loadUndici();
-    return undici instanceof Promise ? undici.then(sharedDispatcher) : sharedDispatcher(undici);
+    return undici instanceof Promise ? undici.then(sharedDispatcher) : sharedDispatcher();
   }
 
   async #attempt<T>(req: HttpRequest, url: string, options: RequestOptions, attemptNumber: number, reader: Reader<T>): Promise<T> {
@@ -271,6 +283,8 @@ export class Transport {
       signal?.removeEventListener('abort', onAbort);
     };
     try {
+      // An abort during the awaits above (auth, a body factory, loading undici) came before the listener.
+      signal?.throwIfAborted();
       let wire: WireResponse | undefined;
       let res: Response | undefined;
       if (dispatcher) {
@@ -304,7 +318,7 @@ export class Transport {
       if (dispatcher && status >= 300 && status < 400) {
         // fetch would follow it; the IP never redirects an API call, so this is a gateway or a wrong baseUrl.
         const location = (wire as WireResponse).headers.get('location');
-        await (wire as WireResponse).discard();
+        (wire as WireResponse).cancel();
         throw ApiError.from({
           status,
           method: req.method,
@@ -446,7 +460,10 @@ class FetchResponse implements WireResponse {
     return readText(this.#res, undefined, limit);
   }
   async discard(): Promise<void> {
-    if (this.#res.body) await this.#res.body.cancel().catch(() => {});
+    await this.#res.body?.cancel().catch(() => {});
+  }
+  cancel(): void {
+    void this.discard();
   }
 }
 
