@@ -247,13 +247,8 @@ export class IncomingResource extends Resource {
    */
   async acknowledge(messageId: string, options: RequestOptions = {}): Promise<'deleted' | 'gone' | 'not-locked'> {
     try {
-      // The body (the SBD, or the 404 error JSON) is read, not cancelled: cancelling would cost the connection.
-      const status = await this.transport.execute(
+      const status = await this.transport.empty(
         { method: 'DELETE', path: path`/api/messages/in/${messageId}`, acceptStatus: [404] },
-        async (res) => {
-          await res.arrayBuffer();
-          return res.status;
-        },
         options,
       );
       return status === 404 ? 'gone' : 'deleted';

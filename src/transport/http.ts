@@ -441,6 +441,9 @@ export async function readText(res: Response, ctx?: ReadContext, limit = Number.
 
 const decoder = new TextDecoder();
 
+/** Largest body `discard()` reads (to keep the connection) rather than cancels, on the fetch path. */
+const SMALL_BODY = 64 * 1024;
+
 /** A `Response` from `fetch` seen as a {@link WireResponse}. */
 class FetchResponse implements WireResponse {
   readonly #res: Response;
@@ -460,10 +463,13 @@ class FetchResponse implements WireResponse {
     return readText(this.#res, undefined, limit);
   }
   async discard(): Promise<void> {
-    await this.#res.body?.cancel().catch(() => {});
+    // A small body is read so that the connection can serve the next request; anything else is cancelled.
+    const length = this.#res.headers.get('content-length');
+    if (this.#res.body && length !== null && Number(length) <= SMALL_BODY) await this.#res.arrayBuffer();
+    else this.cancel();
   }
   cancel(): void {
-    void this.discard();
+    this.#res.body?.cancel().catch(() => {});
   }
 }
 

@@ -454,6 +454,23 @@ describe('connection reuse', () => {
     expect(s.connections()).toBe(warm);
   });
 
+  it('keeps the connection on the fetch path too: empty() reads a small body instead of cancelling it', async () => {
+    const s = await serve((_req, res) => {
+      // The body arrives in two parts: cancelling after the first would cost the connection.
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '7' });
+      res.write('del');
+      setTimeout(() => res.end('eted'), 5);
+    });
+    const ip = client(s.base, { fetch: (input, init) => fetch(input, init) });
+    await ip.outgoing.delete('warm-1');
+    await ip.outgoing.delete('warm-2');
+    const warm = s.connections();
+    for (let i = 0; i < 20; i++) await ip.outgoing.delete(`m${i}`);
+    expect(s.requests).toHaveLength(22);
+    expect(s.requests[0]?.headers['sec-fetch-mode']).toBe('cors'); // it did go through fetch
+    expect(s.connections()).toBe(warm);
+  });
+
   it('keeps using the same connections after error responses', async () => {
     const s = await serve((req, res) => sendJson(res, 400, ipError(400, 'x.MessageNotLockedException', 'not locked', req.url ?? '')));
     const ip = client(s.base);
