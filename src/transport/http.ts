@@ -83,9 +83,7 @@ export interface ReadContext {
 }
 
 /** How an attempt's response is read: a built-in reader (either path) or a custom one (`fetch` only). */
-type Reader<T> =
-  | { wire: (res: WireResponse, ctx: ReadContext) => Promise<T> }
-  | { read: (res: Response, ctx: ReadContext) => Promise<T>; coverBody: boolean };
+type Reader<T> = { wire: (res: WireResponse, ctx: ReadContext) => Promise<T> } | { read: (res: Response, ctx: ReadContext) => Promise<T> };
 
 /**
  * The transport: the only module that talks HTTP. One retry layer (p-retry), one timeout per attempt, one error
@@ -162,17 +160,11 @@ export class Transport {
 
   /**
    * Sends a request (with retries where safe) and hands the successful `Response` to `read`, whose result is
-   * returned. Always over `fetch`. The attempt's timeout ends when the headers have arrived (a custom reader times its
-   * own reads: a streamed download may take longer than one attempt), unless `coverBody` is set.
+   * returned. Always over `fetch`. The attempt's timeout ends when the headers have arrived: a custom reader times its
+   * own reads (a streamed download may take longer than one attempt; see {@link ReadContext}).
    */
-  execute<T>(
-    req: HttpRequest,
-    read: (res: Response, ctx: ReadContext) => Promise<T>,
-    options: RequestOptions = {},
-    /** @internal True when the attempt's timeout and abort should cover the body as well. */
-    coverBody = false,
-  ): Promise<T> {
-    return this.#run(req, options, { read, coverBody });
+  execute<T>(req: HttpRequest, read: (res: Response, ctx: ReadContext) => Promise<T>, options: RequestOptions = {}): Promise<T> {
+    return this.#run(req, options, { read });
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
@@ -337,7 +329,7 @@ export class Transport {
       };
       if ('wire' in reader) return await reader.wire(wire as WireResponse, ctx);
       // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
-      if (!reader.coverBody) release();
+      release();
       return await reader.read(res as Response, ctx);
     } catch (error) {
       throw this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
