@@ -22,8 +22,7 @@ export type FetchLike = (input: Request | string | URL, init?: RequestInit) => P
 
 /**
  * The undici `Agent` that verifies the IP's certificate against `tls.ca` and presents a client certificate, created
- * on first use (the `undici` package is loaded only when `tls` is set). Both the `fetch` path and the direct path of a
- * client with `tls` go through it.
+ * on the first request. Both the `fetch` path and the direct path of a client with `tls` go through it.
  * @internal
  */
 export interface TlsAgent {
