@@ -4,16 +4,23 @@ import { EformidlingError } from '../errors.js';
  * Why an ASiC-E container was refused or could not be read.
  *
  * - `UNSAFE_ENTRY_NAME`: an entry name that could escape the target folder (`../`, an absolute path, a drive letter,
- *   a backslash, NUL or another control character, an empty or `.` segment).
+ *   a backslash, NUL or another control character, an empty or `.` segment), nests deeper than `maxPathDepth`, or
+ *   makes a path the file system refuses as too long.
  * - `SYMLINK_ENTRY`: an entry marked as a symbolic link.
  * - `DUPLICATE_ENTRY`: two entries with the same name (also after Unicode and case folding), or a file that is also a folder.
  * - `TOO_MANY_ENTRIES`: more entries than `maxEntries`.
  * - `TOO_LARGE`: the container, one entry or all entries together exceed their size limit (checked on the headers
  *   and again while inflating).
- * - `COMPRESSION_RATIO`: an entry inflates to more than `maxCompressionRatio` times its compressed size (a zip bomb).
+ * - `COMPRESSION_RATIO`: an entry, or the container as a whole, inflates to more than `maxCompressionRatio` times its
+ *   compressed size (a zip bomb).
+ * - `OVERLAPPING_ENTRIES`: two entries whose data share bytes of the zip (several directory records pointing at one
+ *   local record, or one entry's data inside another's): the overlapping zip bomb.
+ * - `INVALID_MANIFEST`: `manifest.xml`, `META-INF/manifest.xml` or `META-INF/ASiCManifest.xml` is not well-formed XML,
+ *   nests too deep or declares a DOCTYPE.
  * - `ENCRYPTED`: an encrypted entry (ASiC-E entries are never encrypted; the IP decrypts the container).
  * - `UNSUPPORTED_COMPRESSION`: a compression method other than stored or deflate.
- * - `CORRUPT`: not a zip, truncated, a size or CRC-32 mismatch, or bad deflate data.
+ * - `CORRUPT`: not a zip, truncated, a size or CRC-32 mismatch, bad deflate data, or an end-of-central-directory
+ *   record that does not match the central directory (e.g. claims fewer entries than it holds).
  * - `ENTRY_NOT_FOUND`: no entry with the requested name.
  * - `CLOSED`: the container was closed.
  * @category ASiC
@@ -25,6 +32,8 @@ export type AsicErrorCode =
   | 'TOO_MANY_ENTRIES'
   | 'TOO_LARGE'
   | 'COMPRESSION_RATIO'
+  | 'OVERLAPPING_ENTRIES'
+  | 'INVALID_MANIFEST'
   | 'ENCRYPTED'
   | 'UNSUPPORTED_COMPRESSION'
   | 'CORRUPT'

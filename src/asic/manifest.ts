@@ -1,9 +1,13 @@
 /**
- * Small, dependency-free readers for the three manifests of an eFormidling ASiC-E (reference 7). They look only at
- * the elements and attributes they need; anything unexpected is ignored rather than trusted.
+ * Small, dependency-free readers for the three manifests of an eFormidling ASiC-E (as the IP's `AsicHandlerImpl` and
+ * `ManifestFactory` write them). They run on the linear scanner of `xml.ts`, so time grows linearly with the manifest; a manifest that is not
+ * well-formed XML is an {@link AsicError} `INVALID_MANIFEST`. Within a well-formed manifest they look only at the
+ * elements and attributes they need; anything unexpected is ignored rather than trusted.
  * @internal
  * @module
  */
+
+import { scanXml } from './xml.js';
 
 /** The NextMove `manifest.xml` (no namespace): receiver, sender and the main document. @category ASiC */
 export interface NextMoveManifest {
@@ -15,60 +19,7 @@ export interface NextMoveManifest {
   mainDocument: { href: string; mimeType: string | undefined; title: string | undefined } | undefined;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Decodes the five XML entities and numeric character references. @internal */
-export function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[ref] ?? whole;
-  });
-}
-
-/** Strips comments, processing instructions and CDATA markers so the regexes below see only elements. */
-function clean(xml: string): string {
-  return xml
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<!DOCTYPE[\s\S]*?>/gi, '');
-}
-
-/** Attributes of one start tag, keyed by local name (namespace prefix dropped). */
-function attributes(tag: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of tag.matchAll(/([\w.-]+:)?([\w.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
-    const local = m[2] as string;
-    if (!out.has(local)) out.set(local, decodeXml(m[4] ?? m[5] ?? ''));
-  }
-  return out;
-}
-
-/** Every start (or empty) tag with the given local name. */
-function tags(xml: string, localName: string): Array<{ attrs: Map<string, string>; index: number; end: number }> {
-  const re = new RegExp(`<(?:[\\w.-]+:)?${localName}(\\s[^>]*)?/?>`, 'g');
-  return [...xml.matchAll(re)].map((m) => ({ attrs: attributes(m[1] ?? ''), index: m.index, end: m.index + m[0].length }));
-}
-
-/** Raw content of the first element with the given local name. */
-function inner(xml: string, localName: string): string | undefined {
-  const re = new RegExp(`<(?:[\\w.-]+:)?${localName}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w.-]+:)?${localName}\\s*>`);
-  return re.exec(xml)?.[1];
-}
-
-/** Text of the first element with the given local name. */
-function text(xml: string, localName: string): string | undefined {
-  const raw = inner(xml, localName);
-  if (raw === undefined) return undefined;
-  // CDATA content is literal: entities are decoded only outside it.
-  return raw
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
-    .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeXml(part)))
-    .join('')
-    .trim();
-}
+export { decodeXml } from './xml.js';
 
 /** A URI from a manifest as an entry name (they are normally plain names; percent-encoding is undone when valid). */
 function uriToName(uri: string): string[] {
@@ -84,58 +35,117 @@ function uriToName(uri: string): string[] {
 
 /**
  * Reads `META-INF/ASiCManifest.xml`: MIME type per data object, and the signature the manifest points to.
+ * @param source - The entry name, for errors.
+ * @throws {@link AsicError} `INVALID_MANIFEST` when it is not well-formed XML.
  * @internal
  */
-export function parseAsicManifest(xml: string): { mimeTypes: Map<string, string>; signatures: string[] } {
-  const doc = clean(xml);
+export function parseAsicManifest(xml: string, source?: string): { mimeTypes: Map<string, string>; signatures: string[] } {
   const mimeTypes = new Map<string, string>();
-  for (const { attrs } of tags(doc, 'DataObjectReference')) {
-    const uri = attrs.get('URI');
-    const mime = attrs.get('MimeType');
-    if (uri && mime) for (const name of uriToName(uri)) mimeTypes.set(name, mime);
-  }
   const signatures: string[] = [];
-  for (const { attrs } of tags(doc, 'SigReference')) {
-    const uri = attrs.get('URI');
-    if (uri) signatures.push(...uriToName(uri));
-  }
+  scanXml(
+    xml,
+    {
+      start(name, attrs) {
+        const uri = attrs.get('URI');
+        if (!uri) return;
+        if (name === 'DataObjectReference') {
+          const mime = attrs.get('MimeType');
+          if (mime) for (const entry of uriToName(uri)) mimeTypes.set(entry, mime);
+        } else if (name === 'SigReference') {
+          signatures.push(...uriToName(uri));
+        }
+      },
+    },
+    source,
+  );
   return { mimeTypes, signatures };
 }
 
 /**
  * Reads the OASIS OpenDocument `META-INF/manifest.xml`: MIME type per `file-entry`.
+ * @param source - The entry name, for errors.
+ * @throws {@link AsicError} `INVALID_MANIFEST` when it is not well-formed XML.
  * @internal
  */
-export function parseOasisManifest(xml: string): Map<string, string> {
+export function parseOasisManifest(xml: string, source?: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const { attrs } of tags(clean(xml), 'file-entry')) {
-    const path = attrs.get('full-path');
-    const mime = attrs.get('media-type');
-    if (path && mime && path !== '/') for (const name of uriToName(path)) out.set(name, mime);
-  }
+  scanXml(
+    xml,
+    {
+      start(name, attrs) {
+        if (name !== 'file-entry') return;
+        const path = attrs.get('full-path');
+        const mime = attrs.get('media-type');
+        if (path && mime && path !== '/') for (const entry of uriToName(path)) out.set(entry, mime);
+      },
+    },
+    source,
+  );
   return out;
 }
 
+/** Collects the text of one element (and its descendants) while it is open. */
+interface Capture {
+  depth: number;
+  text: string;
+}
+
 /**
- * Reads the NextMove `manifest.xml` (`<manifest><mottaker>…<avsender>…<hoveddokument href mime>`).
+ * Reads the NextMove `manifest.xml` (`<manifest><mottaker>…<avsender>…<hoveddokument href mime>`): the first
+ * `organisasjon` (else `person`) of the first `mottaker` and `avsender`, and the first `hoveddokument` with its first
+ * `tittel`.
+ * @param source - The entry name, for errors.
+ * @throws {@link AsicError} `INVALID_MANIFEST` when it is not well-formed XML.
  * @internal
  */
-export function parseNextMoveManifest(xml: string): NextMoveManifest {
-  const doc = clean(xml);
-  const receiverBlock = inner(doc, 'mottaker');
-  const senderBlock = inner(doc, 'avsender');
-  const main = tags(doc, 'hoveddokument')[0];
-  let mainDocument: NextMoveManifest['mainDocument'];
-  const href = main?.attrs.get('href');
-  if (main && href) {
-    const rest = doc.slice(main.end);
-    const close = rest.search(/<\/(?:[\w.-]+:)?hoveddokument\s*>/);
-    const title = close >= 0 ? text(rest.slice(0, close), 'tittel') : undefined;
-    mainDocument = { href: uriToName(href)[0] as string, mimeType: main.attrs.get('mime'), title };
-  }
+export function parseNextMoveManifest(xml: string, source?: string): NextMoveManifest {
+  type Party = { organisasjon?: string; person?: string };
+  const parties: Record<'mottaker' | 'avsender', Party | undefined> = { mottaker: undefined, avsender: undefined };
+  /** The party element being read, and its depth. */
+  let party: { party: Party; depth: number } | undefined;
+  let main: { href: string; mimeType: string | undefined; depth: number; closed: boolean; title?: string } | undefined;
+  let capture: (Capture & { done: (text: string) => void }) | undefined;
+
+  scanXml(
+    xml,
+    {
+      start(name, attrs, depth) {
+        if (capture) return;
+        if ((name === 'mottaker' || name === 'avsender') && parties[name] === undefined && !party) {
+          const found: Party = {};
+          parties[name] = found;
+          party = { party: found, depth };
+        } else if ((name === 'organisasjon' || name === 'person') && party && party.party[name] === undefined) {
+          const target = party.party;
+          capture = { depth, text: '', done: (text) => (target[name] = text) };
+        } else if (name === 'hoveddokument' && main === undefined) {
+          const href = attrs.get('href');
+          main = { href: href ?? '', mimeType: attrs.get('mime'), depth, closed: false };
+        } else if (name === 'tittel' && main && !main.closed && main.title === undefined) {
+          const target = main;
+          capture = { depth, text: '', done: (text) => (target.title = text) };
+        }
+      },
+      text(text) {
+        if (capture) capture.text += text;
+      },
+      end(name, depth) {
+        if (capture && depth === capture.depth) {
+          capture.done(capture.text.trim());
+          capture = undefined;
+        } else if (party && depth === party.depth) {
+          party = undefined;
+        } else if (main && name === 'hoveddokument' && depth === main.depth) {
+          main.closed = true;
+        }
+      },
+    },
+    source,
+  );
+  const who = (p: Party | undefined) => (p === undefined ? undefined : (p.organisasjon ?? p.person));
   return {
-    receiver: receiverBlock === undefined ? undefined : (text(receiverBlock, 'organisasjon') ?? text(receiverBlock, 'person')),
-    sender: senderBlock === undefined ? undefined : (text(senderBlock, 'organisasjon') ?? text(senderBlock, 'person')),
-    mainDocument,
+    receiver: who(parties.mottaker),
+    sender: who(parties.avsender),
+    mainDocument: main?.href ? { href: uriToName(main.href)[0] as string, mimeType: main.mimeType, title: main.title } : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { lstat, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -9,41 +9,55 @@ import yauzl from 'yauzl';
 import { mimeTypeOf } from '../uploads.js';
 import { AsicError } from './errors.js';
 import { type NextMoveManifest, parseAsicManifest, parseNextMoveManifest, parseOasisManifest } from './manifest.js';
+import { checkCentralDirectory, checkNoOverlap, readEndRecord } from './zip-checks.js';
 
 /**
  * Limits that keep a hostile container from exhausting disk, memory or time. Sizes are checked on the zip headers
- * when the container is opened and again on the bytes actually inflated, so a lying header does not help.
+ * when the container is opened and again on the bytes actually inflated, so a lying header does not help; entries
+ * whose data overlap are refused, so no byte of the zip is inflated twice.
  * @category ASiC
  */
 export interface AsicLimits {
-  /** Most entries a container may have. @defaultValue 10 000 */
+  /** Most entries a container may have, counting the folders its entry names imply. @defaultValue 10 000 */
   maxEntries?: number;
   /** Largest container (the zip itself) accepted from a stream or buffer, in bytes. @defaultValue 4 GiB */
   maxContainerBytes?: number;
-  /** Largest sum of all entries' uncompressed sizes, in bytes. @defaultValue 4 GiB */
+  /**
+   * Largest sum of all entries' uncompressed sizes, in bytes: the most one {@link AsicContainer.extractTo} writes.
+   * The default leaves room for the IP's largest default upload limit (1 GB of attachments for DPO and DPF,
+   * `difi.move.dpo.upload-size-limit`) plus manifests and signature; raise it if your IPs allow larger messages.
+   * @defaultValue 1.5 GiB
+   */
   maxTotalUncompressedBytes?: number;
   /** Largest uncompressed size of one entry, in bytes. @defaultValue `maxTotalUncompressedBytes` */
   maxEntryUncompressedBytes?: number;
   /**
-   * Largest ratio of uncompressed to compressed size for an entry that inflates beyond 1 MiB (deflate's own limit
-   * is about 1032; text and office files stay far below 100). @defaultValue 200
+   * Largest ratio of uncompressed to compressed size, for an entry and for the whole container, once it inflates
+   * beyond 1 MiB (deflate's own limit is about 1032; text and office files stay far below 100). @defaultValue 200
    */
   maxCompressionRatio?: number;
+  /**
+   * Largest manifest (`manifest.xml`, `META-INF/manifest.xml`, `META-INF/ASiCManifest.xml`) that is read, in bytes;
+   * a larger one is refused (`TOO_LARGE`). @defaultValue 4 MiB
+   */
+  maxManifestBytes?: number;
+  /** Most path segments (folders and the file) in an entry name. @defaultValue 32 */
+  maxPathDepth?: number;
 }
 
 /** The limits used when none are given. @category ASiC */
 export const DEFAULT_ASIC_LIMITS: Readonly<Required<AsicLimits>> = Object.freeze({
   maxEntries: 10_000,
   maxContainerBytes: 4 * 1024 ** 3,
-  maxTotalUncompressedBytes: 4 * 1024 ** 3,
-  maxEntryUncompressedBytes: 4 * 1024 ** 3,
+  maxTotalUncompressedBytes: 1.5 * 1024 ** 3,
+  maxEntryUncompressedBytes: 1.5 * 1024 ** 3,
   maxCompressionRatio: 200,
+  maxManifestBytes: 4 * 1024 * 1024,
+  maxPathDepth: 32,
 });
 
-/** Entries below this size are not ratio-checked (a page of zeros compresses a thousandfold and is harmless). */
+/** Sizes below this are not ratio-checked (a page of zeros compresses a thousandfold and is harmless). */
 const RATIO_FLOOR = 1024 * 1024;
-/** Manifests larger than this are not parsed. */
-const MAX_METADATA_BYTES = 4 * 1024 * 1024;
 
 /**
  * What an entry is, by its name and the manifests:
@@ -111,8 +125,8 @@ export interface OpenAsicOptions {
 export type AsicSource = string | Uint8Array | Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
- * Opens an ASiC-E container (the zip `pop` returns, reference 7), checks every entry against hostile-container rules,
- * and reads its manifests. Close it when done (or use `await using`).
+ * Opens an ASiC-E container (the zip `pop` returns), checks every entry against hostile-container rules, and reads
+ * its manifests. Close it when done (or use `await using`).
  *
  * @param source - A file path, bytes, or a stream.
  * @param options - Limits, a temp folder, a signal.
@@ -336,12 +350,15 @@ export class AsicContainer {
     await mkdir(root, { recursive: true });
     const written: ExtractedFile[] = [];
     const madeDirs = new Set<string>([root]);
+    const createdDirs: string[] = [];
     const budget = { used: 0 };
+    let current: AsicEntry | undefined;
     try {
       for (const entry of this.#entries) {
         options.signal?.throwIfAborted();
         if (entry.kind === 'directory' || (options.filter && !options.filter(entry))) continue;
-        const target = await this.#target(root, entry.name, madeDirs);
+        current = entry;
+        const target = await this.#target(root, entry.name, madeDirs, createdDirs);
         if (options.overwrite) {
           const existing = await lstat(target).catch(() => undefined);
           if (existing?.isDirectory())
@@ -365,6 +382,14 @@ export class AsicContainer {
       }
     } catch (error) {
       await Promise.all(written.map((f) => rm(f.path, { force: true })));
+      // Folders this call created go too (deepest first; one that holds anything else stays).
+      for (const folder of createdDirs.reverse()) await rmdir(folder).catch(() => undefined);
+      if (isPathTooLong(error)) {
+        throw new AsicError('UNSAFE_ENTRY_NAME', 'the path in the target folder is too long for the file system', {
+          entry: current?.name,
+          cause: error,
+        });
+      }
       throw error;
     }
     return written;
@@ -393,10 +418,14 @@ export class AsicContainer {
     const raws: Array<{ name: string; raw: yauzl.Entry }> = [];
     const folded = new Set<string>();
     let declaredTotal = 0;
+    let compressedTotal = 0;
     for await (const raw of readEntries(zip)) {
       const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, raw.fileNameRaw, raw.extraFields, true);
       const reason = unsafeNameReason(name);
       if (reason) throw new AsicError('UNSAFE_ENTRY_NAME', `unsafe entry name: ${reason}`, { entry: name });
+      if (name.replace(/\/$/, '').split('/').length > limits.maxPathDepth) {
+        throw new AsicError('UNSAFE_ENTRY_NAME', `unsafe entry name: nested deeper than ${limits.maxPathDepth} levels`, { entry: name });
+      }
       const mode = (raw.externalFileAttributes >>> 16) & S_IFMT;
       if (mode === S_IFLNK) throw new AsicError('SYMLINK_ENTRY', 'symbolic-link entries are not allowed', { entry: name });
       if (raw.isEncrypted()) throw new AsicError('ENCRYPTED', 'encrypted entries are not supported', { entry: name });
@@ -418,12 +447,41 @@ export class AsicContainer {
         throw new AsicError('COMPRESSION_RATIO', `the entry inflates more than ${limits.maxCompressionRatio} times`, { entry: name });
       }
       declaredTotal += raw.uncompressedSize;
+      compressedTotal += raw.compressedSize;
       if (declaredTotal > limits.maxTotalUncompressedBytes) {
         throw new AsicError('TOO_LARGE', `the entries total more than ${limits.maxTotalUncompressedBytes} bytes uncompressed`);
       }
       raws.push({ name, raw });
       if (raws.length > limits.maxEntries) throw new AsicError('TOO_MANY_ENTRIES', `more than ${limits.maxEntries} entries`);
     }
+    // Many small entries, each under the per-entry ratio floor, make a bomb together.
+    if (declaredTotal > RATIO_FLOOR && declaredTotal > Math.max(compressedTotal, 1) * limits.maxCompressionRatio) {
+      throw new AsicError('COMPRESSION_RATIO', `the container inflates more than ${limits.maxCompressionRatio} times`);
+    }
+    // Folders count as entries: each one the extraction creates costs the disk as much as a small file.
+    const folders = new Set<string>();
+    for (const { name } of raws) {
+      const key = name.normalize('NFC').toLowerCase();
+      for (let slash = key.indexOf('/'); slash >= 0; slash = key.indexOf('/', slash + 1)) folders.add(key.slice(0, slash));
+    }
+    const files = raws.filter(({ name }) => !name.endsWith('/')).length;
+    if (files + folders.size > limits.maxEntries) {
+      throw new AsicError(
+        'TOO_MANY_ENTRIES',
+        `the ${files} files and the ${folders.size} folders their names imply exceed ${limits.maxEntries} entries`,
+      );
+    }
+    const end = await readEndRecord(zip);
+    checkCentralDirectory(
+      end,
+      raws.map((r) => r.raw),
+    );
+    await checkNoOverlap(
+      zip,
+      end,
+      raws.map((r) => r.raw),
+      raws.map((r) => r.name),
+    );
     // A file whose name is also a folder prefix of another entry cannot be extracted faithfully.
     const fileKeys = new Map<string, string>();
     for (const { name } of raws) if (!name.endsWith('/')) fileKeys.set(name.normalize('NFC').toLowerCase(), name);
@@ -437,7 +495,12 @@ export class AsicContainer {
     const byName = new Map(raws.map((r) => [r.name, r.raw]));
     const readText = async (name: string): Promise<string | undefined> => {
       const raw = byName.get(name);
-      if (!raw || raw.uncompressedSize > MAX_METADATA_BYTES) return undefined;
+      if (!raw) return undefined;
+      if (raw.uncompressedSize > limits.maxManifestBytes) {
+        throw new AsicError('TOO_LARGE', `the manifest is ${raw.uncompressedSize} bytes; the limit is ${limits.maxManifestBytes}`, {
+          entry: name,
+        });
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of await this.#open({ raw, entry: provisional(name, raw) }, { used: 0 })) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks)
@@ -447,9 +510,9 @@ export class AsicContainer {
     const asicXml = await readText('META-INF/ASiCManifest.xml');
     const oasisXml = await readText('META-INF/manifest.xml');
     const nextMoveXml = await readText('manifest.xml');
-    const asic = asicXml === undefined ? undefined : parseAsicManifest(asicXml);
-    const oasis = oasisXml === undefined ? undefined : parseOasisManifest(oasisXml);
-    this.#manifest = nextMoveXml === undefined ? undefined : parseNextMoveManifest(nextMoveXml);
+    const asic = asicXml === undefined ? undefined : parseAsicManifest(asicXml, 'META-INF/ASiCManifest.xml');
+    const oasis = oasisXml === undefined ? undefined : parseOasisManifest(oasisXml, 'META-INF/manifest.xml');
+    this.#manifest = nextMoveXml === undefined ? undefined : parseNextMoveManifest(nextMoveXml, 'manifest.xml');
     const signatureNames = new Set(asic?.signatures ?? []);
     const mainHref = this.#manifest?.mainDocument?.href;
     const kinds = raws.map(({ name }) => kindOf(name, signatureNames));
@@ -486,7 +549,7 @@ export class AsicContainer {
     return slot;
   }
 
-  async #target(root: string, name: string, madeDirs: Set<string>): Promise<string> {
+  async #target(root: string, name: string, madeDirs: Set<string>, createdDirs: string[]): Promise<string> {
     const parts = name.split('/');
     let current = root;
     for (const part of parts.slice(0, -1)) {
@@ -494,6 +557,7 @@ export class AsicContainer {
       if (madeDirs.has(current)) continue;
       try {
         await mkdir(current);
+        createdDirs.push(current);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const stat = await lstat(current);
@@ -527,6 +591,11 @@ export class AsicContainer {
     });
     return source.pipe(guard);
   }
+}
+
+/** The file system refused a path as too long (a name, or the whole path). */
+function isPathTooLong(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENAMETOOLONG';
 }
 
 function provisional(name: string, raw: yauzl.Entry): AsicEntry {
