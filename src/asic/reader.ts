@@ -381,7 +381,8 @@ export class AsicContainer {
         });
       }
     } catch (error) {
-      await Promise.all(written.map((f) => rm(f.path, { force: true })));
+      // A cleanup failure (e.g. the path that was too long to create) must not hide the error.
+      await Promise.all(written.map((f) => rm(f.path, { force: true }).catch(() => undefined)));
       // Folders this call created go too (deepest first; one that holds anything else stays).
       for (const folder of createdDirs.reverse()) await rmdir(folder).catch(() => undefined);
       if (isPathTooLong(error)) {
@@ -454,6 +455,18 @@ export class AsicContainer {
       raws.push({ name, raw });
       if (raws.length > limits.maxEntries) throw new AsicError('TOO_MANY_ENTRIES', `more than ${limits.maxEntries} entries`);
     }
+    // The end record must describe this central directory, and no two entries may share bytes.
+    const end = await readEndRecord(zip);
+    checkCentralDirectory(
+      end,
+      raws.map((r) => r.raw),
+    );
+    await checkNoOverlap(
+      zip,
+      end,
+      raws.map((r) => r.raw),
+      raws.map((r) => r.name),
+    );
     // Many small entries, each under the per-entry ratio floor, make a bomb together.
     if (declaredTotal > RATIO_FLOOR && declaredTotal > Math.max(compressedTotal, 1) * limits.maxCompressionRatio) {
       throw new AsicError('COMPRESSION_RATIO', `the container inflates more than ${limits.maxCompressionRatio} times`);
@@ -471,17 +484,6 @@ export class AsicContainer {
         `the ${files} files and the ${folders.size} folders their names imply exceed ${limits.maxEntries} entries`,
       );
     }
-    const end = await readEndRecord(zip);
-    checkCentralDirectory(
-      end,
-      raws.map((r) => r.raw),
-    );
-    await checkNoOverlap(
-      zip,
-      end,
-      raws.map((r) => r.raw),
-      raws.map((r) => r.name),
-    );
     // A file whose name is also a folder prefix of another entry cannot be extracted faithfully.
     const fileKeys = new Map<string, string>();
     for (const { name } of raws) if (!name.endsWith('/')) fileKeys.set(name.normalize('NFC').toLowerCase(), name);
