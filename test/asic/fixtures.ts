@@ -19,7 +19,7 @@ export async function zipOf(files: Array<{ name: string; content: string | Buffe
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-/** An ASiC-E laid out as the IP writes it (reference 7). */
+/** An ASiC-E laid out as the IP writes it (`AsicHandlerImpl`, `ManifestFactory`). */
 export function asicFiles(
   docs: Doc[],
   options: { main?: string; asicManifest?: boolean; oasisManifest?: boolean; sender?: string; receiver?: string } = {},

@@ -129,9 +129,7 @@ export function manySmallEntries(count: number): Buffer {
 export function lyingSizes(count: number): Buffer {
   const data = zeros();
   const compressed = deflateRawSync(data);
-  return rawZip(
-    Array.from({ length: count }, (_, i) => ({ name: `liar-${i}.bin`, data, compressed, method: 8, uncompressedSize: 1000 })),
-  );
+  return rawZip(Array.from({ length: count }, (_, i) => ({ name: `liar-${i}.bin`, data, compressed, method: 8, uncompressedSize: 1000 })));
 }
 
 /**

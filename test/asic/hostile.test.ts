@@ -3,11 +3,12 @@
  * most 64 MiB. Bytes written are counted on every file the reader creates (through a spy on `createWriteStream`),
  * so a file removed after the failure still counts, and the output folder is measured afterwards: nothing is left.
  */
+
+import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { type AsicError, type AsicLimits, isAsicError, openAsic } from 'eformidling';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { rawZip, zipOf } from './fixtures.js';
@@ -72,7 +73,16 @@ async function attack(zip: Buffer, out = join(dir, 'out'), limits?: AsicLimits):
 }
 
 describe('hostile corpus: zip slip', () => {
-  const names = ['../evil.txt', 'a/../../evil.txt', '/etc/evil', '..\\..\\evil.txt', 'docs\\evil.txt', 'C:/evil.txt', 'C:evil.txt', 'c:\\evil'];
+  const names = [
+    '../evil.txt',
+    'a/../../evil.txt',
+    '/etc/evil',
+    '..\\..\\evil.txt',
+    'docs\\evil.txt',
+    'C:/evil.txt',
+    'C:evil.txt',
+    'c:\\evil',
+  ];
   for (const name of names) {
     it(`refuses ${JSON.stringify(name)}`, async () => {
       const zip = rawZip([
