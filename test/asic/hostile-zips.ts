@@ -14,6 +14,8 @@ export interface Record {
   method: number;
   crc: number;
   size: number;
+  /** A compressed size to claim in the headers instead of the stored bytes' length. */
+  claimedCompressedSize?: number;
 }
 
 /** A record for `data`, deflated. */
@@ -34,7 +36,7 @@ export function localHeader(r: Record): Buffer {
   h.writeUInt16LE(0x0800, 6);
   h.writeUInt16LE(r.method, 8);
   h.writeUInt32LE(r.crc >>> 0, 14);
-  h.writeUInt32LE(r.stored.length, 18);
+  h.writeUInt32LE(r.claimedCompressedSize ?? r.stored.length, 18);
   h.writeUInt32LE(r.size, 22);
   h.writeUInt16LE(name.length, 26);
   return Buffer.concat([h, name]);
@@ -49,7 +51,7 @@ export function centralHeader(r: Record, offset: number): Buffer {
   h.writeUInt16LE(0x0800, 8);
   h.writeUInt16LE(r.method, 10);
   h.writeUInt32LE(r.crc >>> 0, 16);
-  h.writeUInt32LE(r.stored.length, 20);
+  h.writeUInt32LE(r.claimedCompressedSize ?? r.stored.length, 20);
   h.writeUInt32LE(r.size, 24);
   h.writeUInt16LE(name.length, 28);
   h.writeUInt32LE((0o100644 << 16) >>> 0, 38);
@@ -148,4 +150,20 @@ export function lyingEndRecord(shrinkSize: boolean): Buffer {
   out.writeUInt16LE(1, end + 10);
   if (shrinkSize) out.writeUInt32LE(46 + 'ok.txt'.length, end + 12);
   return out;
+}
+
+/** Entries whose headers claim `size` bytes each (compressed to a believable 1/10), with a few real bytes behind. */
+export function claimsOf(sizes: number[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [i, size] of sizes.entries()) {
+    const r: Record = { ...deflated(`big-${i}.bin`, Buffer.from('x')), size, claimedCompressedSize: Math.ceil(size / 10) };
+    const local = Buffer.concat([localHeader(r), r.stored]);
+    centrals.push(centralHeader(r, offset));
+    locals.push(local);
+    offset += local.length;
+  }
+  const central = Buffer.concat(centrals);
+  return Buffer.concat([...locals, central, endRecord(sizes.length, central.length, offset)]);
 }
