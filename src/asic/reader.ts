@@ -6,6 +6,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
+import { RequestValidationError } from '../errors.js';
 import { mimeTypeOf } from '../uploads.js';
 import { AsicError } from './errors.js';
 import { type NextMoveManifest, parseAsicManifest, parseNextMoveManifest, parseOasisManifest } from './manifest.js';
@@ -220,7 +221,7 @@ function resolveLimits(limits: AsicLimits = {}): Required<AsicLimits> {
   const total = out.maxTotalUncompressedBytes;
   const resolved = { ...out, maxEntryUncompressedBytes: Math.min(out.maxEntryUncompressedBytes ?? total, total) };
   for (const [key, value] of Object.entries(resolved)) {
-    if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`limits.${key} must be a positive number`);
+    if (typeof value !== 'number' || !(value > 0)) throw new RequestValidationError(`limits.${key}`, 'must be a positive number');
   }
   return resolved;
 }

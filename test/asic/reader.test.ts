@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
-import { type AsicError, isAsicError, openAsic } from 'eformidling';
+import { type AsicError, isAsicError, openAsic, RequestValidationError } from 'eformidling';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAsic, rawZip, zipOf } from './fixtures.js';
 
@@ -274,6 +274,9 @@ describe('hostile containers', () => {
   });
 
   it('rejects bad limits', async () => {
-    await expect(openAsic(Buffer.alloc(0), { limits: { maxEntries: 0 } })).rejects.toThrow(RangeError);
+    await expect(openAsic(Buffer.alloc(0), { limits: { maxEntries: 0 } })).rejects.toThrow(RequestValidationError);
+    await expect(openAsic(Buffer.alloc(0), { limits: { maxPathDepth: Number.NaN } })).rejects.toMatchObject({
+      field: 'limits.maxPathDepth',
+    });
   });
 });
