@@ -339,11 +339,13 @@ export class AsicContainer {
 
   /**
    * Extracts entries into a folder (created if needed), never outside it: names were checked on open, parent folders
-   * are created one level at a time and must not be symbolic links, and files are created exclusively. On failure
-   * the files written by this call are removed.
+   * are created one level at a time and must not be symbolic links, and files are created exclusively. Writes at
+   * most `maxTotalUncompressedBytes`, counted as the bytes are inflated. On failure the files and folders this call
+   * created are removed (the target folder itself stays).
    * @param dir - The target folder.
    * @returns The written files.
-   * @throws {@link AsicError} for unsafe targets, size violations or corrupt data.
+   * @throws {@link AsicError} for unsafe targets (`UNSAFE_ENTRY_NAME`, also for a path the file system refuses as too
+   * long), size violations or corrupt data.
    */
   async extractTo(dir: string, options: ExtractOptions = {}): Promise<ExtractedFile[]> {
     this.#assertOpen();
