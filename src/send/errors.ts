@@ -82,7 +82,8 @@ export class SendError extends EformidlingError {
         : init.uncertain
           ? uncertainText(init.outcomeTimeoutMs)
           : init.cleanupFailed
-            ? ` The message could not be deleted and stays in the IP's outgoing queue; delete it with ip.outgoing.delete('${init.messageId}').`
+            ? ` The message could not be deleted and stays in the IP's outgoing queue; delete it with ` +
+              `ip.outgoing.delete('${init.messageId}').`
             : '';
     super(`Sending message ${init.messageId} failed at ${what}: ${reason}.${after}`, { cause });
     this.step = init.step;

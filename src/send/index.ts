@@ -135,7 +135,10 @@ function outcomeTimeoutOf(options: SendOptions): number {
   return options.outcomeTimeoutMs ?? DEFAULT_OUTCOME_TIMEOUT_MS;
 }
 
-/** Deletes a half-built message (always 200 on the IP: NextMoveMessageService.deleteMessage); ignores the caller's (maybe aborted) signal. */
+/**
+ * Deletes a half-built message (always 200 on the IP: NextMoveMessageService.deleteMessage); ignores the caller's
+ * (maybe aborted) signal.
+ */
 async function cleanup(client: IntegrasjonspunktClient, messageId: string, options: SendOptions): Promise<boolean> {
   try {
     await client.outgoing.delete(messageId, { timeoutMs: options.timeoutMs });
