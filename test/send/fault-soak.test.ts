@@ -10,6 +10,9 @@ import { arkivmeldingXml, PDF } from './fixtures.js';
  * failures, so that sends fail and clean up, and the cleanup DELETE meets faults too). The simulator's carrier runs
  * at random moments, so a sent message sometimes leaves the outgoing queue at once and sometimes only later.
  *
+ * Each send draws its id, strategy and faults from its own seeded PRNG. The workers share one simulator, so when a
+ * message leaves the outgoing queue depends on their interleaving; what is asserted holds for every interleaving.
+ *
  * What must hold: no message is sent twice (the IP would transmit it twice), no send reported as done was not
  * transmitted, no failure that is not `uncertain` was transmitted, and every message left in the outgoing queue is
  * named by the SendError of its send (kept on purpose, uncertain, or a cleanup that failed).
@@ -79,9 +82,16 @@ const answer = (status: number, headers: Record<string, string> = {}) =>
     headers: { 'content-type': 'application/json', ...headers },
   });
 
+/** The send a worker is on: its messageId and its own PRNG (so each send's faults follow from the seed alone). */
+interface Current {
+  id: string;
+  random: () => number;
+}
+
 /** A fetch in front of the simulator that injects one fault (or none) per request. */
-function faultyFetch(sim: Simulator, random: () => number, ledger: Ledger, current: () => string) {
+function faultyFetch(sim: Simulator, ledger: Ledger, current: Current) {
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const random = current.random;
     const request = new Request(input, init);
     const url = new URL(request.url);
     const route = routeOf(request.method, url.pathname);
@@ -97,7 +107,7 @@ function faultyFetch(sim: Simulator, random: () => number, ledger: Ledger, curre
     if (fault === '500') return answer(500);
     const response = await sim.handle(request);
     if (response.ok && request.method === 'POST' && (route === 'POST /multipart' || route === 'POST /out/{id}')) {
-      const id = current();
+      const id = current.id;
       ledger.processedSends.set(id, (ledger.processedSends.get(id) ?? 0) + 1);
     }
     if (fault === 'lost') throw reset();
@@ -122,20 +132,18 @@ interface Outcome {
   error: SendError | undefined;
 }
 
+/** Sends `n = w, w + WORKERS, …` one after the other, each with its own seeded PRNG. */
 async function worker(sim: Simulator, w: number, ledger: Ledger, outcomes: Outcome[]): Promise<void> {
-  const random = prng(SEED + w);
-  let current = '';
-  const client = new IntegrasjonspunktClient({
-    baseUrl: sim.baseUrl(DEPARTEMENT),
-    retry: RETRY,
-    fetch: faultyFetch(sim, random, ledger, () => current),
-  });
+  const current: Current = { id: '', random: Math.random };
+  const client = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(DEPARTEMENT), retry: RETRY, fetch: faultyFetch(sim, ledger, current) });
   for (let n = w; n < SENDS; n += WORKERS) {
+    const random = prng(SEED + n * 7919);
     const sbd = arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: `vedtak-${n}.pdf`, messageId: uuid(random) });
-    current = messageIdOf(sbd) as string;
+    current.id = messageIdOf(sbd) as string;
+    current.random = random;
     const strategy = random() < 0.5 ? 'one-step' : 'multi-step';
     const keep = random() < 0.1;
-    const outcome: Outcome = { id: current, strategy, keep, sent: false, error: undefined };
+    const outcome: Outcome = { id: current.id, strategy, keep, sent: false, error: undefined };
     try {
       await client.send({ sbd, files: filesFor(n) }, { strategy, keepOnFailure: keep, outcomeTimeoutMs: 40 });
       outcome.sent = true;
