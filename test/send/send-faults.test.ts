@@ -125,6 +125,45 @@ describe('multi-step: a send step without a clear answer is never repeated; the 
     expect(ip.outgoing.has(id)).toBe(true);
   });
 
+  it('a queued message whose conversation already shows SENDT counts as taken', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, () => 'store-then-drop');
+    ip.on('GET', /^\/api\/conversations\/messageId\//, () =>
+      HttpResponse.json({
+        id: 7,
+        messageId: id,
+        direction: 'OUTGOING',
+        messageStatuses: [
+          { id: 1, lastUpdate: '2026-08-20T09:10:00+02:00', status: 'OPPRETTET' },
+          { id: 2, lastUpdate: '2026-08-20T09:10:01+02:00', status: 'SENDT' },
+        ],
+      }),
+    );
+    const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 5000 });
+    expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+    ]);
+  });
+
+  it('an abort while waiting for the outcome rejects with the reason; nothing is sent again or deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    const controller = new AbortController();
+    const reason = new Error('user gave up');
+    ip.on('POST', ONE, () => HttpResponse.error());
+    ip.on('GET', ONE, (_c, n) => {
+      if (n === 2) controller.abort(reason);
+      return undefined;
+    });
+    const result = client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', signal: controller.signal, outcomeTimeoutMs: 60_000 });
+    await expect(result).rejects.toBe(reason);
+    expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
+    expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
+    expect(ip.outgoing.has(id)).toBe(true);
+  });
+
   it('outcomeTimeoutMs is checked', async () => {
     const { client, sbd } = setup();
     for (const outcomeTimeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5' as never]) {
