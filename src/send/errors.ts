@@ -36,8 +36,11 @@ export interface SendErrorInit {
  * try {
  *   await ip.send({ sbd, files });
  * } catch (error) {
- *   if (isSendError(error)) {
- *     console.error(error.step, error.messageId, error.exception, error.cleanedUp);
+ *   if (isSendError(error) && error.uncertain) {
+ *     // The IP may have taken it: never send it again; its statuses tell.
+ *     await ip.waitForDelivery(error.messageId);
+ *   } else if (isSendError(error)) {
+ *     console.error(error.step, error.messageId, error.exception, error.cleanedUp, error.kept);
  *   }
  * }
  * ```
@@ -114,10 +117,10 @@ export class SendError extends EformidlingError {
 
 function uncertainText(waitedMs: number | undefined): string {
   const waited =
-    waitedMs === undefined ? '' : ` and it did not leave the IP's outgoing queue or get the status SENDT within ${waitedMs} ms`;
+    waitedMs === undefined ? '' : `, and within ${waitedMs} ms the SDK did not see it leave the outgoing queue or get the status SENDT`;
   return (
     ` The outcome is unknown: the IP may have taken the send${waited}. The message was neither deleted nor sent again;` +
-    ' do not send it again (that can transmit it twice). Follow its statuses (ip.waitForDelivery(messageId) or a tracker):' +
+    ' do not send it again, not even with ip.resumeSend() (that can transmit it twice). Follow its statuses (ip.waitForDelivery(messageId) or a tracker):' +
     ' SENDT means it went out; if it never goes out, the IP ends it with LEVETID_UTLOPT when it expires.'
   );
 }

@@ -62,7 +62,8 @@ export interface SendOptions extends RequestOptions {
   onProgress?: ((progress: SendProgress) => void) | undefined;
   /**
    * Keep a half-built message on the IP when a step fails (resume it with `ip.resumeSend()`); by default it is
-   * deleted so nothing half-sent lingers in the outgoing queue.
+   * deleted so nothing half-sent lingers in the outgoing queue. A send that ends `uncertain` is never deleted and
+   * must not be resumed (see {@link SendOptions.outcomeTimeoutMs}).
    * @defaultValue false
    */
   keepOnFailure?: boolean | undefined;
