@@ -5,12 +5,13 @@ import { type StandardBusinessDocument, StandardBusinessDocumentRequestSchema, S
 import type { ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
 import { sendMultipart } from '../send/multipart.js';
+import { findOutgoing } from '../send/outcome.js';
 import { type RequestOptions, toIssues } from '../transport/http.js';
-import { isTransient } from '../transport/retry.js';
+import { isAmbiguous } from '../transport/retry.js';
 import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
 import { identifierQuery, Resource } from './resource.js';
 
-/** Filters for `GET /api/messages/out` (reference 3.2.5). @category Resources */
+/** Filters for `GET /api/messages/out` (NextMoveMessageOutController). @category Resources */
 export interface OutgoingListFilter {
   conversationId?: string;
   messageId?: string;
@@ -39,16 +40,25 @@ export interface UploadOptions extends RequestOptions {
 export class OutgoingResource extends Resource {
   /**
    * Creates a message (`POST /api/messages/out`). A missing messageId is generated here, so the call can be retried
-   * safely: after a lost response the SDK asks the IP whether the first attempt succeeded instead of creating a
-   * duplicate (the IP would answer `MessageAlreadyExistsException`).
+   * safely: a refused attempt (408, 429, 503) is simply repeated, and after an attempt without an answer the SDK
+   * first asks the IP whether it got through (`GET /api/messages/out/{messageId}`) instead of creating a duplicate
+   * (the IP would answer `MessageAlreadyExistsException`).
    * @returns the SBD as the IP stored it, with its defaults filled in.
    * @throws {@link RequestValidationError} when the SBD breaks the IP's shape rules (nothing is sent).
    */
   async create(sbd: StandardBusinessDocument, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
     const body = withMessageId(validateSbd(sbd));
     const messageId = body.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+    // True while an earlier attempt may have created the message. Each look is one request inside the attempt, so
+    // the retry policy stays the only retry layer.
+    let unresolved = false;
     return this.transport.withRetry(
       async (attempt) => {
+        if (unresolved) {
+          const stored = await findOutgoing(this.transport, messageId, options);
+          if (stored) return stored;
+          unresolved = false;
+        }
         try {
           return await this.transport.json(
             { method: 'POST', path: '/api/messages/out', json: body, retry: false },
@@ -57,28 +67,16 @@ export class OutgoingResource extends Resource {
           );
         } catch (error) {
           if (attempt > 1 && isApiError(error) && error.exception === 'MessageAlreadyExistsException') {
-            // Our earlier attempt got through; its response was lost.
-            const stored = await this.#find(messageId, options);
+            // An earlier attempt got through after all (its answer was lost, or it was still running when we looked).
+            const stored = await findOutgoing(this.transport, messageId, options);
             if (stored) return stored;
           }
-          if (isTransient(error)) {
-            const stored = await this.#find(messageId, options).catch(() => null);
-            if (stored) return stored;
-          }
+          if (isAmbiguous(error)) unresolved = true;
           throw error;
         }
       },
       { signal: options.signal },
     );
-  }
-
-  async #find(messageId: string, options: RequestOptions): Promise<StandardBusinessDocument | null> {
-    try {
-      return await this.get(messageId, options);
-    } catch (error) {
-      if (isApiError(error) && error.status === 404) return null;
-      throw error;
-    }
   }
 
   /**
@@ -96,7 +94,7 @@ export class OutgoingResource extends Resource {
       'content-type': file.mimeType ?? mimeTypeOf(file.filename),
       'content-disposition': contentDisposition(file.filename, title),
     };
-    // Reference 3.2.2: the size check uses the request's content length (a chunked upload skips it).
+    // NextMoveMessageService checks the size against the request's content length (a chunked upload skips it).
     if (prepared.size !== undefined) headers['content-length'] = String(prepared.size);
     const request = {
       method: 'PUT' as const,
@@ -111,7 +109,7 @@ export class OutgoingResource extends Resource {
     // timeout plus the time the file takes at 256 KiB/s (a stream of unknown size: at least an hour).
     requestOptions.timeoutMs ??= uploadTimeoutMs(this.transport.timeoutMs, prepared.size);
     if (!prepared.replayable) {
-      // A one-shot stream goes once: never through a retrying request (pitfalls item 2).
+      // A one-shot stream goes once: never through a retrying request (a retry would find it drained).
       await this.transport.empty(request, requestOptions);
       return;
     }
@@ -129,8 +127,9 @@ export class OutgoingResource extends Resource {
   }
 
   /**
-   * Sends a created message (`POST /api/messages/out/{messageId}`). Never retried: the IP does not make it
-   * idempotent.
+   * Sends a created message (`POST /api/messages/out/{messageId}`). Never retried here: the IP puts the message on
+   * its internal queue and transmits it later, so a second send can transmit it twice. `ip.send()` repeats it only
+   * after a refusal (408, 429, 503) and otherwise waits for the outcome.
    */
   async send(messageId: string, options: RequestOptions = {}): Promise<void> {
     await this.transport.empty({ method: 'POST', path: path`/api/messages/out/${messageId}`, retry: false }, options);
@@ -138,8 +137,8 @@ export class OutgoingResource extends Resource {
 
   /**
    * Creates, attaches and sends in one call (`POST /api/messages/out/multipart`); every file at most 5 MiB.
-   * @remarks If the IP's send-stage validation fails, it answers 400 but keeps the created message (reference
-   * 3.2.4); `ip.send()` cleans that up for you.
+   * @remarks If the IP's send-stage validation fails, it answers 400 but keeps the created message (create and
+   * upload commit before the send stage in NextMoveMessageOutController.createAndSendMessage); `ip.send()` cleans that up for you.
    */
   sendMultipart(sbd: StandardBusinessDocument, files: readonly Upload[], options: RequestOptions = {}): Promise<StandardBusinessDocument> {
     const body = withMessageId(validateSbd(sbd));

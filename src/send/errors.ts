@@ -21,6 +21,10 @@ export interface SendErrorInit {
   kept?: boolean | undefined;
   /** The outcome is unknown (the connection broke while the IP handled the send); the message was left alone. */
   uncertain?: boolean | undefined;
+  /** The SDK tried to delete the half-built message and could not: it stays in the outgoing queue. */
+  cleanupFailed?: boolean | undefined;
+  /** How long the SDK waited for the outcome of an uncertain send, in ms (worded in the message). */
+  outcomeTimeoutMs?: number | undefined;
 }
 
 /**
@@ -32,8 +36,11 @@ export interface SendErrorInit {
  * try {
  *   await ip.send({ sbd, files });
  * } catch (error) {
- *   if (isSendError(error)) {
- *     console.error(error.step, error.messageId, error.exception, error.cleanedUp);
+ *   if (isSendError(error) && error.uncertain) {
+ *     // The IP may have taken it: never send it again; its statuses tell.
+ *     await ip.waitForDelivery(error.messageId);
+ *   } else if (isSendError(error)) {
+ *     console.error(error.step, error.messageId, error.exception, error.cleanedUp, error.kept);
  *   }
  * }
  * ```
@@ -51,8 +58,10 @@ export class SendError extends EformidlingError {
   /** True when the half-built message was kept (`keepOnFailure: true`) for `ip.resumeSend()`. */
   readonly kept: boolean;
   /**
-   * True when the SDK cannot tell whether the IP accepted the send (the connection broke during the send call and
-   * the message is still in the outgoing queue). It was neither deleted nor sent again; follow its statuses.
+   * True when the SDK cannot tell whether the IP took the send: the send call got no clear answer (a reset, a
+   * timeout, a 502/504, a lost response), and while the SDK waited (`outcomeTimeoutMs`) the message neither left the
+   * outgoing queue nor got the status `SENDT`. It was neither deleted nor sent again. Do not send it again (a second
+   * send can transmit it twice): follow its statuses with `ip.waitForDelivery(messageId)` or a tracker.
    */
   readonly uncertain: boolean;
   /** HTTP status of the cause, when the IP answered. */
@@ -74,8 +83,11 @@ export class SendError extends EformidlingError {
       : init.kept
         ? ' The message was kept; finish it with ip.resumeSend().'
         : init.uncertain
-          ? ' The outcome is unknown: the message was neither deleted nor sent again; follow its statuses.'
-          : '';
+          ? uncertainText(init.outcomeTimeoutMs)
+          : init.cleanupFailed
+            ? ` The message could not be deleted and stays in the IP's outgoing queue; delete it with ` +
+              `ip.outgoing.delete('${init.messageId}').`
+            : '';
     super(`Sending message ${init.messageId} failed at ${what}: ${reason}.${after}`, { cause });
     this.step = init.step;
     this.messageId = init.messageId;
@@ -101,6 +113,16 @@ export class SendError extends EformidlingError {
       exception: this.exception,
     };
   }
+}
+
+function uncertainText(waitedMs: number | undefined): string {
+  const waited =
+    waitedMs === undefined ? '' : `, and within ${waitedMs} ms the SDK did not see it leave the outgoing queue or get the status SENDT`;
+  return (
+    ` The outcome is unknown: the IP may have taken the send${waited}. The message was neither deleted nor sent again;` +
+    ' do not send it again, not even with ip.resumeSend() (that can transmit it twice). Follow its statuses (ip.waitForDelivery(messageId) or a tracker):' +
+    ' SENDT means it went out; if it never goes out, the IP ends it with LEVETID_UTLOPT when it expires.'
+  );
 }
 
 /**

@@ -4,11 +4,12 @@ import type { Capability } from '../models/capabilities.js';
 import { parseIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
 import { businessMessageOf, messageIdOf, processOf, type StandardBusinessDocument } from '../models/sbd.js';
 import { withMessageId } from '../resources/outgoing.js';
-import type { RequestOptions } from '../transport/http.js';
-import { isTransient } from '../transport/retry.js';
+import type { RequestOptions, Transport } from '../transport/http.js';
+import { isAmbiguous, isRefusal, isTransient } from '../transport/retry.js';
 import { isFileContent, type Upload } from '../uploads.js';
 import { ReceiverNotCapableError, SendError, type SendStep } from './errors.js';
 import { MULTIPART_PART_LIMIT, type SendProgress, sendMultipart, sizeOf } from './multipart.js';
+import { awaitOutcome, findOutgoing, type MessageState, probe } from './outcome.js';
 import { validateSend } from './validate.js';
 
 export {
@@ -29,6 +30,13 @@ export { MULTIPART_PART_LIMIT, type SendProgress } from './multipart.js';
  * @category Sending
  */
 export const DEFAULT_ONE_STEP_MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Default of {@link SendOptions.outcomeTimeoutMs}: how long a send without an answer waits for the IP to show what
+ * became of it. The IP hands a sent message to the transport within seconds when all is well: 60 s.
+ * @internal
+ */
+export const DEFAULT_OUTCOME_TIMEOUT_MS = 60_000;
 
 /** A message to send: the SBD and its files. @category Sending */
 export interface SendInput {
@@ -54,12 +62,21 @@ export interface SendOptions extends RequestOptions {
   onProgress?: ((progress: SendProgress) => void) | undefined;
   /**
    * Keep a half-built message on the IP when a step fails (resume it with `ip.resumeSend()`); by default it is
-   * deleted so nothing half-sent lingers in the outgoing queue.
+   * deleted so nothing half-sent lingers in the outgoing queue. A send that ends `uncertain` is never deleted and
+   * must not be resumed (see {@link SendOptions.outcomeTimeoutMs}).
    * @defaultValue false
    */
   keepOnFailure?: boolean | undefined;
   /** Largest total of all files that `auto` sends one-step. @defaultValue {@link DEFAULT_ONE_STEP_MAX_BYTES} */
   oneStepMaxBytes?: number | undefined;
+  /**
+   * When the send call itself gets no clear answer (a reset, a timeout, a 502/504, a lost response), the IP may have
+   * taken the message, so it is never sent again. Instead the SDK looks for the outcome for up to this many ms: the
+   * message leaving the outgoing queue, or the status `SENDT`, means it was taken (the send resolves). If neither
+   * shows in time, the send rejects with a {@link SendError} with `uncertain: true`. `0` looks once.
+   * @defaultValue 60 000
+   */
+  outcomeTimeoutMs?: number | undefined;
 }
 
 /**
@@ -97,38 +114,32 @@ export async function sendMessage(
   }
   const max = options.oneStepMaxBytes ?? DEFAULT_ONE_STEP_MAX_BYTES;
   if (!(max >= 0)) throw new RequestValidationError('oneStepMaxBytes', 'must be a number >= 0');
+  checkOutcomeTimeout(options);
   const chosen = strategy === 'auto' ? chooseStrategy(files, max) : strategy;
   const sbd = withMessageId(await validateSend(input.sbd, files, { oneStep: chosen === 'one-step' }));
   options.signal?.throwIfAborted();
   return chosen === 'one-step' ? oneStep(client, sbd, files, options) : multiStep(client, sbd, files, options);
 }
 
+function checkOutcomeTimeout(options: ResumeSendOptions): void {
+  const ms = options.outcomeTimeoutMs;
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= 0 && Number.isFinite(ms))) {
+    throw new RequestValidationError('outcomeTimeoutMs', 'must be a number of ms >= 0');
+  }
+}
+
 function requestOptions(options: SendOptions): RequestOptions {
   return { signal: options.signal, timeoutMs: options.timeoutMs };
 }
 
-type ProbeResult = { state: 'absent' } | { state: 'stored'; sbd: StandardBusinessDocument } | { state: 'transmitted' };
-
-/**
- * Where a message stands on the IP: still in the outgoing queue (`GET /api/messages/out/{id}`), already
- * transmitted (gone from the queue but its conversation exists: `GET /api/conversations/messageId/{id}`), or absent.
- */
-async function probe(client: IntegrasjonspunktClient, messageId: string, options: RequestOptions): Promise<ProbeResult> {
-  try {
-    return { state: 'stored', sbd: await client.outgoing.get(messageId, options) };
-  } catch (error) {
-    if (!(isApiError(error) && error.status === 404)) throw error;
-  }
-  try {
-    await client.conversations.getByMessageId(messageId, options);
-    return { state: 'transmitted' };
-  } catch (error) {
-    if (isApiError(error) && error.status === 404) return { state: 'absent' };
-    throw error;
-  }
+function outcomeTimeoutOf(options: SendOptions): number {
+  return options.outcomeTimeoutMs ?? DEFAULT_OUTCOME_TIMEOUT_MS;
 }
 
-/** Deletes a half-built message (always 200 on the IP, reference 3.2.7); ignores the caller's (maybe aborted) signal. */
+/**
+ * Deletes a half-built message (always 200 on the IP: NextMoveMessageService.deleteMessage); ignores the caller's
+ * (maybe aborted) signal.
+ */
 async function cleanup(client: IntegrasjonspunktClient, messageId: string, options: SendOptions): Promise<boolean> {
   try {
     await client.outgoing.delete(messageId, { timeoutMs: options.timeoutMs });
@@ -149,8 +160,11 @@ async function fail(
   const cleanedUp = clean && !keep ? await cleanup(client, init.messageId, options) : false;
   // A cancellation stays a cancellation (rejects with the signal's reason), after the cleanup.
   if (options.signal?.aborted && init.cause === options.signal.reason) throw init.cause;
-  throw new SendError({ ...rest, cleanedUp, kept: keep });
+  throw new SendError({ ...rest, cleanedUp, kept: keep, cleanupFailed: clean && !keep && !cleanedUp });
 }
+
+/** What a one-step attempt ended with: the IP's answer, or (after an earlier attempt got none) what a look found. */
+type OneStepResult = { sent: StandardBusinessDocument } | { found: MessageState };
 
 async function oneStep(
   client: IntegrasjonspunktClient,
@@ -159,48 +173,81 @@ async function oneStep(
   options: SendOptions,
 ): Promise<StandardBusinessDocument> {
   const messageId = messageIdOf(sbd) as string;
+  const transport = client.transport;
   const reqOptions = requestOptions(options);
   const replayable = files.every((f) => {
     const c = f.content;
     return typeof c === 'string' || c instanceof Uint8Array || c instanceof ArrayBuffer || c instanceof Blob || isFileContent(c);
   });
+  // True while an attempt that got no clear answer may have reached the IP: the next attempt looks before it posts,
+  // and a send that ends in this state waits for the outcome instead of failing.
+  let unresolved = false;
+  let result: OneStepResult;
   try {
-    return await client.transport.withRetry(
+    result = await transport.withRetry<OneStepResult>(
       async (attempt) => {
-        if (attempt > 1) {
-          // The previous attempt failed without an answer: did it reach the IP? Never create a duplicate.
-          const found = await probe(client, messageId, reqOptions);
-          if (found.state === 'stored') return found.sbd;
-          if (found.state === 'transmitted') return sbd;
+        if (unresolved) {
+          const found = await probe(transport, messageId, reqOptions, false);
+          if (found.state !== 'absent') return { found };
+          unresolved = false;
         }
-        return sendMultipart(client.transport, sbd, files, { ...reqOptions, onProgress: options.onProgress });
+        try {
+          return { sent: await sendMultipart(transport, sbd, files, { ...reqOptions, onProgress: options.onProgress }) };
+        } catch (error) {
+          // On a retry, MessageAlreadyExistsException means an earlier attempt got through after all.
+          const exists = attempt > 1 && isApiError(error) && error.exception === 'MessageAlreadyExistsException';
+          if (exists || isAmbiguous(error)) unresolved = true;
+          throw error;
+        }
       },
+      // A refusal (408/429/503) is always safe to repeat; an attempt without an answer only with a look first.
       { signal: options.signal, shouldRetry: (error) => replayable && isTransient(error) },
     );
   } catch (error) {
     if (isRequestValidationError(error) || options.signal?.aborted) throw error;
+    if (unresolved) return oneStepOutcome(transport, messageId, sbd, error, options);
     if (isApiError(error) && error.exception === 'MessageAlreadyExistsException') {
       // The messageId belongs to an earlier message: leave that one alone.
       throw new SendError({ step: 'one-step', messageId, cause: error });
     }
-    let found: ProbeResult;
+    // The IP refused the request without processing it: nothing was stored.
+    if (isRefusal(error)) throw new SendError({ step: 'one-step', messageId, cause: error });
+    // Any other answer: the IP commits create + upload before its send stage (NextMoveMessageOutController
+    // createAndSendMessage), so a failed send stage leaves the message stored.
+    let stored: StandardBusinessDocument | null;
     try {
-      found = await probe(client, messageId, reqOptions);
+      stored = await transport.withRetry(() => findOutgoing(transport, messageId, reqOptions), { signal: options.signal });
     } catch {
-      throw new SendError({ step: 'one-step', messageId, cause: error, uncertain: !isApiError(error) });
+      return fail(client, { step: 'one-step', messageId, cause: error, clean: true }, options);
     }
-    if (!isApiError(error) || isTransient(error)) {
-      // No (useful) answer: the IP may have handled the call anyway.
-      if (found.state === 'stored') return found.sbd;
-      if (found.state === 'transmitted') return sbd;
-      throw new SendError({ step: 'one-step', messageId, cause: error });
-    }
-    if (found.state === 'stored') {
-      // Reference 3.2.4: create + upload committed, then the send stage failed (400) and left the message stored.
-      return fail(client, { step: 'send', messageId, cause: error, clean: true }, options);
-    }
+    if (stored) return fail(client, { step: 'send', messageId, cause: error, clean: true }, options);
     throw new SendError({ step: 'one-step', messageId, cause: error });
   }
+  if ('sent' in result) return result.sent;
+  if (result.found.state === 'taken') return result.found.sbd ?? sbd;
+  // Stored: the send stage may or may not have run. Wait for the outcome.
+  return oneStepOutcome(transport, messageId, sbd, new Error('the answer to an earlier attempt was lost'), options);
+}
+
+/** A one-step send whose outcome is not known: waits for it; never posts again and never deletes. */
+async function oneStepOutcome(
+  transport: Transport,
+  messageId: string,
+  sbd: StandardBusinessDocument,
+  cause: unknown,
+  options: SendOptions,
+): Promise<StandardBusinessDocument> {
+  const waitMs = outcomeTimeoutOf(options);
+  const outcome = await awaitOutcome(transport, messageId, {
+    waitMs,
+    created: false,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  if (outcome?.state === 'taken') return outcome.sbd ?? sbd;
+  // Absent: the IP never created it, so nothing was sent and nothing is left.
+  if (outcome?.state === 'absent') throw new SendError({ step: 'one-step', messageId, cause });
+  throw new SendError({ step: 'one-step', messageId, cause, uncertain: true, outcomeTimeoutMs: waitMs });
 }
 
 async function uploadAll(
@@ -224,24 +271,39 @@ async function uploadAll(
   }
 }
 
+/**
+ * The send step of a multi-step send. The IP's send validates, puts the message on its internal queue and returns;
+ * NextMoveSender transmits it later and only then deletes it from the outgoing queue (NextMoveMessageService
+ * sendMessage, InternalQueue). A second send can therefore transmit it twice, so a send is repeated only after a
+ * refusal (408, 429, 503: not processed). Without an answer the step waits for the outcome instead.
+ */
 async function sendStep(client: IntegrasjonspunktClient, messageId: string, options: SendOptions): Promise<void> {
+  const transport = client.transport;
   try {
-    await client.outgoing.send(messageId, requestOptions(options));
+    await transport.withRetry(() => client.outgoing.send(messageId, requestOptions(options)), {
+      signal: options.signal,
+      shouldRetry: isRefusal,
+    });
+    return;
   } catch (error) {
-    if (isApiError(error) && !isTransient(error)) {
-      // The IP refused the send (TTL, missing files…): the message stays stored; delete it unless asked to keep it.
-      await fail(client, { step: 'send', messageId, cause: error, clean: true }, options);
+    if (options.signal?.aborted) {
+      // Cancelled during the send: one look (without the spent signal) tells whether the IP took it.
+      const found = await probe(transport, messageId, { timeoutMs: options.timeoutMs }, true).catch(() => undefined);
+      if (found?.state === 'taken') return;
+      throw options.signal.reason;
     }
-    // No answer (or aborted): the IP may have queued the message. Look, but never send it again.
-    let found: ProbeResult | undefined;
-    try {
-      found = await probe(client, messageId, { timeoutMs: options.timeoutMs });
-    } catch {
-      found = undefined;
-    }
-    if (found?.state === 'transmitted') return;
-    if (options.signal?.aborted) throw options.signal.reason;
-    throw new SendError({ step: 'send', messageId, cause: error, uncertain: found?.state !== 'absent' });
+    // A definite answer (a refusal on the last attempt, a 4xx, a 500): the message stays stored; delete it unless
+    // asked to keep it.
+    if (!isAmbiguous(error)) return fail(client, { step: 'send', messageId, cause: error, clean: true }, options);
+    const waitMs = outcomeTimeoutOf(options);
+    const outcome = await awaitOutcome(transport, messageId, {
+      waitMs,
+      created: true,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
+    if (outcome?.state === 'taken') return;
+    throw new SendError({ step: 'send', messageId, cause: error, uncertain: true, outcomeTimeoutMs: waitMs });
   }
 }
 
@@ -258,8 +320,8 @@ async function multiStep(
     stored = await client.outgoing.create(sbd, requestOptions(options));
   } catch (error) {
     // A definite 4xx means nothing was created (and MessageAlreadyExistsException means the id belongs to another
-    // message): delete nothing. Without a definite answer the message may exist: delete it.
-    const definite = isApiError(error) && error.status < 500;
+    // message): delete nothing. Otherwise an earlier attempt may have created it: delete it (a no-op if not).
+    const definite = isApiError(error) && error.status < 500 && !isRefusal(error);
     return fail(client, { step: 'create', messageId, cause: error, clean: !definite }, options);
   }
   await uploadAll(client, messageId, files, options, false);
@@ -282,6 +344,7 @@ export async function resumeSend(
   options: ResumeSendOptions = {},
 ): Promise<StandardBusinessDocument> {
   if (typeof messageId !== 'string' || messageId === '') throw new RequestValidationError('messageId', 'is required');
+  checkOutcomeTimeout(options);
   // 404 NotFoundError: unknown, or already transmitted (then there is nothing to resume).
   const stored = await client.outgoing.get(messageId, requestOptions(options));
   await validateSend(stored, files, { oneStep: false });

@@ -6,7 +6,11 @@ import { StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { RequestOptions, Transport } from '../transport/http.js';
 import { isFileContent, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
 
-/** The IP's per-part limit for the one-step endpoint, 5 MiB (reference 3.2.4, `MultipartFileToLargeException`). @category Sending */
+/**
+ * The IP's per-part limit for the one-step endpoint, 5 MiB (NextMoveMessageOutController `MAX_SIZE`,
+ * `MultipartFileToLargeException`).
+ * @category Sending
+ */
 export const MULTIPART_PART_LIMIT = 5 * 1024 * 1024;
 
 /** Progress of one file of a send. @category Sending */
@@ -56,9 +60,9 @@ function escapeParam(value: string): string {
 }
 
 /**
- * Builds the one-step body by hand (reference 3.2.4 and 10.3): a part `sbd` as a plain form field (no filename)
- * with `Content-Type: application/json`, then one part per file with `name` = title, `filename` and the file's real
- * content type. In-memory parts are joined into one buffer (the fastest body the benchmark found); files from disk
+ * Builds the one-step body by hand, as NextMoveMessageOutController.createAndSendMessage reads it: a part `sbd` as a
+ * plain form field (no filename) with `Content-Type: application/json`, then one part per file with `name` = title,
+ * `filename` and the file's real content type. In-memory parts are joined into one buffer (the fastest body the benchmark found); files from disk
  * and streams are streamed part by part, with the total length computed up front when every size is known.
  *
  * Measured against the alternatives (bench/send.bench.mjs and the notes in the final report): platform `FormData`
@@ -153,7 +157,8 @@ async function* iterate(source: PartSource): AsyncGenerator<Chunk> {
 
 /**
  * One-step send (`POST /api/messages/out/multipart`). Sent once, never retried here: the caller ({@link sendMessage})
- * decides what a failure means (reference 3.2.4: the IP may have stored the message before a send-stage 400).
+ * decides what a failure means (the IP commits create and upload before its send stage, so a send-stage 400 leaves
+ * the message stored).
  * @internal
  */
 export async function sendMultipart(
@@ -165,7 +170,7 @@ export async function sendMultipart(
   const { onProgress, ...requestOptions } = options;
   for (const [i, file] of files.entries()) {
     const size = sizeOf(file);
-    // 3.2.4: any part > 5 MiB → 400 MultipartFileToLargeException.
+    // NextMoveMessageOutController: any part > 5 MiB → 400 MultipartFileToLargeException.
     if (size !== undefined && size > MULTIPART_PART_LIMIT) {
       throw new RequestValidationError(`files[${i}]`, `'${file.filename}' (${size} bytes) is larger than the one-step limit of 5 MiB`);
     }

@@ -13,7 +13,7 @@ const MAX_ARKIVMELDING_XML = 16 * 1024 * 1024;
 const HEADER = 'standardBusinessDocumentHeader';
 
 /**
- * Every local check that can be made before the first request (issue "Validate locally"). Each failure is a
+ * Every local check that can be made before the first request. Each failure is a
  * {@link RequestValidationError} naming the field. Returns the SBD as the IP's strict shape accepts it.
  * @internal
  */
@@ -22,7 +22,7 @@ export async function validateSend(
   files: readonly Upload[],
   options: { oneStep: boolean; now?: Date },
 ): Promise<StandardBusinessDocument> {
-  // Reference 6.1/6.1.1 and 3.2.1 step 9: the strict top-level shape, business-message key = type, `standard`
+  // The IP's strict SBD shape (its SBD deserializer and bean validation): business-message key = type, `standard`
   // ending in `::<type>`, messageId and conversationId as UUIDs (all in StandardBusinessDocumentRequestSchema).
   // The common, well-formed case is checked by hand (a zod parse per message cost ~20 µs, measurable in the
   // one-step benchmark); anything unusual goes through the schema, which also words the error.
@@ -30,7 +30,7 @@ export async function validateSend(
   const header = valid.standardBusinessDocumentHeader;
   const type = typeOf(valid);
 
-  // Reference 6.2: identifier forms; the IP validates the sender (`@SenderValue`), and an unparseable receiver
+  // Identifier forms: the IP validates the sender (`@SenderValue`), and an unparseable receiver
   // fails during the service lookup (500), so both are checked here.
   for (const side of ['sender', 'receiver'] as const) {
     const partner = header[side]?.[0];
@@ -41,12 +41,12 @@ export async function validateSend(
       throw new RequestValidationError(`${field}.authority`, `'${parsed.value}' needs authority '${parsed.authority}'`);
     }
   }
-  // Reference 6.1: a receiver is needed except for DPI `print` (no receiver → service UNKNOWN → 400).
+  // The service lookup needs a receiver except for DPI `print` (no receiver → service UNKNOWN → 400).
   if (!header.receiver?.[0] && type !== 'print') {
     throw new RequestValidationError(`${HEADER}.receiver`, `a ${type} message needs a receiver`);
   }
 
-  // Reference 6.1 (`@Future`) and 3.2.3 (TimeToLiveException at send): the expiry must lie ahead.
+  // `@Future` on the expiry, and NextMoveValidator's TimeToLiveException at send: the expiry must lie ahead.
   const expiry = expiryOf(valid);
   if (expiry !== undefined) {
     const at = Date.parse(expiry);
@@ -64,7 +64,7 @@ export async function validateSend(
     }
   }
 
-  // Reference 3.2.2 and 3.2.4: filenames are unique within a message (DuplicateFilenameException).
+  // NextMoveValidator, NextMoveMessageOutController: filenames are unique within a message (DuplicateFilenameException).
   const names = new Map<string, number>();
   for (const [i, file] of files.entries()) {
     if (!file || typeof file.filename !== 'string' || file.filename.length === 0) {
@@ -81,7 +81,7 @@ export async function validateSend(
       throw new RequestValidationError(`files[${i}].filename`, `'${file.filename}' is used twice (files[${first}] and files[${i}])`);
     }
     names.set(file.filename, i);
-    // Reference 3.2.4: one-step rejects any part over 5 MiB (MultipartFileToLargeException).
+    // NextMoveMessageOutController: one-step rejects any part over 5 MiB (MultipartFileToLargeException).
     const size = sizeOf(file);
     if (options.oneStep && size !== undefined && size > MULTIPART_PART_LIMIT) {
       throw new RequestValidationError(
@@ -91,7 +91,8 @@ export async function validateSend(
     }
   }
 
-  // Reference 3.2.3: at least one file unless the type is a receipt, `status` or `avtalt` (MissingFileException).
+  // NextMoveValidator (SBDUtil.isFileRequired): at least one file unless the type is a receipt, `status` or `avtalt`
+  // (MissingFileException).
   if (files.length === 0 && !TYPES_WITHOUT_FILES.includes(type)) {
     throw new RequestValidationError('files', `a ${type} message needs at least one file`);
   }
@@ -101,7 +102,7 @@ export async function validateSend(
   const has = (name: string) => names.has(name);
   const main = typeof body.hoveddokument === 'string' ? body.hoveddokument : undefined;
 
-  // Reference 3.2.2/3.2.3: the primary document (`hoveddokument`) must be one of the files (MissingPrimaryDocumentException
+  // NextMoveValidator: the primary document (`hoveddokument`) must be one of the files (MissingPrimaryDocumentException
   // for DPI and DPH; otherwise the IP silently has no primary document).
   if (main !== undefined && files.length > 0 && !has(main)) {
     throw new RequestValidationError(`${type}.hoveddokument`, `'${main}' is not among the files`);
@@ -110,8 +111,8 @@ export async function validateSend(
     throw new RequestValidationError(`${type}.hoveddokument`, `a ${type} message needs its primary document named in hoveddokument`);
   }
 
-  // Reference 3.2.3: `digital.metadataFiler` keys and values must all be uploaded (FileNotFoundException);
-  // DPH `dialogmelding.metadataFiler` keys name the non-primary files (3.2.2).
+  // NextMoveValidator: `digital.metadataFiler` keys and values must all be uploaded (FileNotFoundException);
+  // DPH `dialogmelding.metadataFiler` keys name the non-primary files.
   const metadata = body.metadataFiler;
   const metadataFiles = new Set<string>();
   if (metadata && typeof metadata === 'object') {
@@ -126,7 +127,7 @@ export async function validateSend(
     }
   }
 
-  // Reference 3.2.2 (MissingFileTitleException): DPV needs a title on every file; DPI on every file except the
+  // NextMoveValidator (MissingFileTitleException): DPV needs a title on every file; DPI on every file except the
   // primary document and the metadata files; DPH non-primary files must be listed in metadataFiler.
   for (const [i, file] of files.entries()) {
     const isMain = file.filename === main;
@@ -144,7 +145,7 @@ export async function validateSend(
     }
   }
 
-  // Reference 3.2.3: type arkivmelding needs `arkivmelding.xml` (MissingArkivmeldingException), and every
+  // NextMoveValidator: type arkivmelding needs `arkivmelding.xml` (MissingArkivmeldingException), and every
   // `referanseDokumentfil` in it must be uploaded (MissingArkivmeldingFileException).
   if (type === 'arkivmelding') {
     const index = names.get('arkivmelding.xml');

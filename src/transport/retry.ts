@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { isApiError, isConnectionError } from '../errors.js';
+import { isApiError, isConnectionError, isRequestValidationError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
 
 /**
@@ -11,9 +11,9 @@ export interface RetryOptions {
   retries?: number;
   /** Delay before the first retry, in ms; doubles each time, with jitter. @defaultValue 250 */
   minDelayMs?: number;
-  /** Largest delay between two attempts, in ms. @defaultValue 10 000 */
+  /** Largest backoff between two attempts, in ms (a `Retry-After` up to `maxRetryAfterMs` may ask for longer). @defaultValue 10 000 */
   maxDelayMs?: number;
-  /** Largest `Retry-After` honoured, in ms; a longer one fails at once. @defaultValue 60 000 */
+  /** Largest `Retry-After` honoured (waited in full), in ms; an answer asking for longer fails at once. @defaultValue 60 000 */
   maxRetryAfterMs?: number;
 }
 
@@ -26,6 +26,28 @@ export function isTransient(error: unknown): boolean {
   return isConnectionError(error);
 }
 
+/**
+ * Statuses that say the server did not process the request: 408 (it did not get the whole request), 429 (too many
+ * requests) and 503 (unavailable). Repeating a request that was refused is safe even when it is not idempotent.
+ * @internal
+ */
+export const REFUSAL_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
+
+/** True when the IP (or a gateway in front of it) refused the request without processing it. @internal */
+export function isRefusal(error: unknown): boolean {
+  return isApiError(error) && REFUSAL_STATUSES.has(error.status);
+}
+
+/**
+ * True when a request may or may not have taken effect: no answer (reset, timeout, a body that broke off or did not
+ * parse) or a gateway's 502/504, which can come after the IP processed the request.
+ * @internal
+ */
+export function isAmbiguous(error: unknown): boolean {
+  if (isApiError(error)) return error.status === 502 || error.status === 504;
+  return !isRequestValidationError(error);
+}
+
 /** @internal */
 export interface ResolvedRetry {
   retries: number;
@@ -36,20 +58,65 @@ export interface ResolvedRetry {
 
 /** @internal */
 export function resolveRetry(option: RetryOptions | number | false | undefined): ResolvedRetry {
-  const o = typeof option === 'number' ? { retries: option } : option === false ? { retries: 0 } : (option ?? {});
-  const retries = o.retries ?? 3;
-  if (!Number.isInteger(retries) || retries < 0) throw new RangeError('retry.retries must be a whole number >= 0');
+  if (typeof option === 'number') {
+    if (!Number.isInteger(option) || option < 0) throw new RequestValidationError('retry', 'must be a whole number of retries >= 0');
+    return { ...DEFAULTS, retries: option };
+  }
+  if (option === false) return { ...DEFAULTS, retries: 0 };
+  if (option === undefined) return { ...DEFAULTS };
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+    throw new RequestValidationError('retry', 'must be false, a number of retries or an object of retry options');
+  }
+  const retries = option.retries ?? DEFAULTS.retries;
+  if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0) {
+    throw new RequestValidationError('retry.retries', 'must be a whole number >= 0');
+  }
   return {
     retries,
-    minDelayMs: o.minDelayMs ?? 250,
-    maxDelayMs: o.maxDelayMs ?? 10_000,
-    maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
+    minDelayMs: delayOption(option.minDelayMs, 'minDelayMs'),
+    maxDelayMs: delayOption(option.maxDelayMs, 'maxDelayMs'),
+    maxRetryAfterMs: delayOption(option.maxRetryAfterMs, 'maxRetryAfterMs'),
   };
+}
+
+const DEFAULTS: ResolvedRetry = { retries: 3, minDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 };
+
+function delayOption(value: number | undefined, key: 'minDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'): number {
+  if (value === undefined) return DEFAULTS[key];
+  // setTimeout fires at once for delays beyond 2^31 - 1 ms (about 24.8 days): refuse them instead.
+  if (typeof value !== 'number' || !(value >= 0) || value > MAX_TIMER_MS) {
+    throw new RequestValidationError(`retry.${key}`, `must be a number of ms from 0 to ${MAX_TIMER_MS}`);
+  }
+  return value;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The `Retry-After` of an answer, in ms, when it sent one. */
+function retryAfterOf(error: unknown): number | undefined {
+  return isApiError(error) ? error.retryAfterMs : undefined;
+}
+
+/**
+ * The wait before the next attempt: the backoff, or the answer's `Retry-After` when that is longer (it is honoured
+ * in full up to `maxRetryAfterMs`; a longer one is not retried at all, see {@link retryable}).
+ */
+function delayAfter(error: unknown, backoffMs: number): number {
+  const retryAfter = retryAfterOf(error);
+  return retryAfter === undefined ? backoffMs : Math.max(backoffMs, Math.ceil(retryAfter));
+}
+
+/** Whether a failed attempt may be repeated: `shouldRetry` agrees and any `Retry-After` is within the cap. */
+function retryable(error: unknown, policy: ResolvedRetry, shouldRetry: (error: unknown) => boolean): boolean {
+  if (!shouldRetry(error)) return false;
+  const retryAfter = retryAfterOf(error);
+  return retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs;
 }
 
 /**
  * Runs `attempt` with retries on transient failures. `shouldRetry` narrows what is retried (e.g. a POST that is
- * not safe to repeat). Honours `Retry-After` up to the cap; an abort rejects with the signal's reason.
+ * not safe to repeat). Every retry waits at least as long as the answer's `Retry-After` asks, up to
+ * `maxRetryAfterMs`; an answer asking for longer fails at once. An abort rejects with the signal's reason.
  * @internal
  */
 export function withRetry<T>(
@@ -67,9 +134,9 @@ export function withRetry<T>(
   }
   // The first attempt runs bare (the common case costs nothing extra); p-retry takes over after a failure.
   return attempt(1).catch(async (error: unknown) => {
-    const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
-    if (!shouldRetry(error) || (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)) throw error;
-    const delay = Math.min(policy.maxDelayMs, Math.max(retryAfter ?? 0, Math.round(policy.minDelayMs * (1 + Math.random()))));
+    if (!retryable(error, policy, shouldRetry)) throw error;
+    const backoff = Math.min(policy.maxDelayMs, Math.round(policy.minDelayMs * (1 + Math.random())));
+    const delay = delayAfter(error, backoff);
     options.onRetry?.(error, 1, delay);
     await sleep(delay, options.signal);
     return retryRest(attempt, policy, options, shouldRetry);
@@ -89,19 +156,13 @@ function retryRest<T>(
     factor: 2,
     randomize: true,
     ...(options.signal ? { signal: options.signal } : {}),
-    shouldRetry: ({ error }) => {
-      if (!shouldRetry(error)) return false;
-      const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
-      return retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs;
-    },
+    shouldRetry: ({ error }) => retryable(error, policy, shouldRetry),
     onFailedAttempt: async ({ error, attemptNumber, retryDelay, retriesLeft }) => {
-      if (retriesLeft === 0 || !shouldRetry(error)) return;
-      const retryAfter = isApiError(error) ? error.retryAfterMs : undefined;
-      options.onRetry?.(error, attemptNumber + 1, Math.max(retryDelay, retryAfter ?? 0));
+      if (retriesLeft === 0 || !retryable(error, policy, shouldRetry)) return;
+      const delay = delayAfter(error, retryDelay);
+      options.onRetry?.(error, attemptNumber + 1, delay);
       // p-retry waits retryDelay after this; wait the rest of a longer Retry-After here.
-      if (retryAfter !== undefined && retryAfter > retryDelay && retryAfter <= policy.maxRetryAfterMs) {
-        await sleep(retryAfter - retryDelay, options.signal);
-      }
+      if (delay > retryDelay) await sleep(delay - retryDelay, options.signal);
     },
   });
 }

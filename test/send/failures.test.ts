@@ -117,9 +117,10 @@ describe('lost responses: no duplicate, never sent twice', () => {
 
   it('a lost create response met by MessageAlreadyExistsException on the retry resolves to the stored message', async () => {
     const { ip, client, sbd, id } = setup();
-    // The lookup after the lost response fails too, so the create is retried and meets the duplicate check.
+    // The look after the lost response misses the message (the first attempt was still running), so the create is
+    // posted again and meets the duplicate check.
     ip.on('POST', OUT, (_c, n) => (n === 1 ? 'store-then-drop' : undefined));
-    ip.on('GET', ONE, (_c, n) => (n <= 3 ? HttpResponse.error() : undefined)); // the GET's own 3 attempts
+    ip.on('GET', ONE, (c, n) => (n === 1 ? ip.error(404, 'MessageNotFoundException', 'not found', c.path) : undefined));
     await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' });
     expect(ip.lines(({ method, path }) => method === 'POST' && path === '/api/messages/out')).toHaveLength(2);
     expect(ip.conversations.size).toBe(1);
@@ -145,19 +146,47 @@ describe('lost responses: no duplicate, never sent twice', () => {
   it('a send whose outcome cannot be known is reported as uncertain, not repeated and not deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => HttpResponse.error());
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
     expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
+    // It kept looking for the outcome before it gave up.
+    expect(ip.lines(({ method, path }) => method === 'GET' && path.endsWith(id)).length).toBeGreaterThan(1);
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
     expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
     expect(ip.outgoing.has(id)).toBe(true);
   });
 
-  it('one-step: a lost response is resolved by looking the message up, never by posting again', async () => {
+  it('one-step: a lost response is resolved by looking the message up and waiting until the IP takes it, never by posting again', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, () => 'store-then-drop');
-    const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' });
+    // The IP transmits it in the background: on the second look it has left the outgoing queue.
+    ip.on('GET', ONE, (_c, n) => {
+      if (n === 2) {
+        ip.outgoing.delete(id);
+        ip.sent.push(id);
+      }
+      return undefined;
+    });
+    const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 5000 });
     expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
-    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`]);
+    expect(ip.lines()).toEqual([
+      'POST /api/messages/out/multipart',
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+      `GET /api/messages/out/${id}`,
+      `GET /api/conversations/messageId/${id}`,
+    ]);
+    expect(ip.sent).toEqual([id]);
+  });
+
+  it('one-step: a stored message that the IP never takes is not reported as sent: uncertain, not posted again, not deleted', async () => {
+    const { ip, client, sbd, id } = setup();
+    ip.on('POST', MULTI, () => 'store-then-drop');
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
+    expect(error).toMatchObject({ step: 'one-step', messageId: id, uncertain: true, cleanedUp: false, kept: false });
+    expect(error.message).toContain('do not send it again');
+    expect(ip.lines(({ method }) => method !== 'GET')).toEqual(['POST /api/messages/out/multipart']);
+    expect(ip.outgoing.has(id)).toBe(true);
+    expect(ip.sent).toEqual([]);
   });
 
   it('one-step: a connection failure before the IP got anything is retried with the same messageId', async () => {
@@ -201,11 +230,7 @@ describe('one-step failures', () => {
     ip.on('POST', MULTI, (c) => ip.error(400, 'DuplicateFilenameException', 'a.txt, a.txt', c.path));
     const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', cleanedUp: false });
-    expect(ip.lines()).toEqual([
-      'POST /api/messages/out/multipart',
-      `GET /api/messages/out/${id}`,
-      `GET /api/conversations/messageId/${id}`,
-    ]);
+    expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`]);
   });
 
   it('MessageAlreadyExistsException: the other message with that id is left alone', async () => {
@@ -257,12 +282,17 @@ describe('one-step: lost responses and one-shot streams', () => {
     expect(ip.sent).toEqual([id]);
   });
 
-  it('with a stream (never retried), a lost response is settled by a lookup: stored or transmitted counts as sent', async () => {
+  it('with a stream (never retried), a lost response is settled by a lookup: transmitted counts as sent, stored only as uncertain', async () => {
     for (const mode of ['store-then-drop', 'send-then-drop'] as const) {
       const { ip, client, sbd, id } = setup();
       ip.on('POST', MULTI, () => mode);
-      const stored = await client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' });
-      expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+      const result = client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 });
+      if (mode === 'send-then-drop') {
+        const stored = await result;
+        expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
+      } else {
+        expect(await failure(result)).toMatchObject({ step: 'one-step', messageId: id, uncertain: true });
+      }
       expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
       expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
     }
@@ -286,7 +316,7 @@ describe('one-step: lost responses and one-shot streams', () => {
       const { ip, client, sbd } = setup();
       ip.on('POST', MULTI, () => HttpResponse.error());
       ip.on('GET', failing, (c) => ip.error(503, 'ServiceUnavailable', 'busy', c.path));
-      const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
+      const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
       expect(error).toMatchObject({ step: 'one-step', uncertain: true, cleanedUp: false });
       expect(error.message).toContain('The outcome is unknown');
       expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
@@ -312,7 +342,7 @@ describe('multi-step: the send step without an answer', () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => HttpResponse.error());
     ip.on('GET', ONE, (c) => ip.error(500, 'NextMoveRuntimeException', 'boom', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
     expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
     expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);

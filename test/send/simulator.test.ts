@@ -86,7 +86,15 @@ describe('round trips through the simulator', () => {
     sim.faults.failNext({ org: DEPARTEMENT, method: 'POST', path: '/api/messages/out/multipart', lostResponse: true });
     const sbd = arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: name });
     const id = messageIdOf(sbd) as string;
-    await sender.send({ sbd, files: files() }, { strategy: 'one-step' });
+    // The message stays in the outgoing queue until the carrier moves it; the send waits for that (it never posts
+    // again), so let the carrier run meanwhile.
+    const carrier = setInterval(() => sim.deliverAll(), 5);
+    try {
+      await sender.send({ sbd, files: files() }, { strategy: 'one-step', outcomeTimeoutMs: 10_000 });
+    } finally {
+      clearInterval(carrier);
+    }
+    expect(sim.statuses(DEPARTEMENT, id).map((s) => s.status)).toContain('SENDT');
     expect(await receive(id)).toContain(name);
     await sim.settle();
     expect(await receiver.incoming.peek({ messageId: id })).toBeNull();

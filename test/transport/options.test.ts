@@ -1,4 +1,4 @@
-import { IntegrasjonspunktClient, TimeoutError } from 'eformidling';
+import { IntegrasjonspunktClient, RequestValidationError, TimeoutError } from 'eformidling';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ describe('client options are checked at construction', () => {
     expect(() => new IntegrasjonspunktClient(undefined as never)).toThrow(/options are required/);
     expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, timeoutMs: 0 })).toThrow(RangeError);
     expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, tls: { ca: 'x' }, fetch: globalThis.fetch })).toThrow(/either tls or fetch/);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, retry: -1 })).toThrow(RangeError);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, retry: 1.5 })).toThrow(RangeError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, retry: -1 })).toThrow(RequestValidationError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: BASE, retry: 1.5 })).toThrow(RequestValidationError);
   });
 
   it.each([
