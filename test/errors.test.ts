@@ -141,13 +141,13 @@ describe('User-Agent and path parameters', () => {
     expect(buildUserAgent('  Acos Websak/1.1 ')).toBe(`Acos Websak/1.1 ${own}`);
     expect(buildUserAgent({ name: 'Sak' })).toBe(`Sak ${own}`);
     expect(buildUserAgent('')).toBe(own);
-    expect(() => buildUserAgent('evil\r\nX-Injected: 1')).toThrow(TypeError);
+    expect(() => buildUserAgent('evil\r\nX-Injected: 1')).toThrow(RequestValidationError);
   });
 
   it('encodes every parameter and refuses dot segments', () => {
     expect(path`/api/conversations/${12}`).toBe('/api/conversations/12');
     expect(path`/a/${'x y#'}/b/${'æ'}`).toBe('/a/x%20y%23/b/%C3%A6');
-    expect(() => path`/a/${''}`).toThrow(TypeError);
-    expect(() => path`/a/${'.'}`).toThrow(TypeError);
+    expect(() => path`/a/${''}`).toThrow(RequestValidationError);
+    expect(() => path`/a/${'.'}`).toThrow(RequestValidationError);
   });
 });

@@ -1,8 +1,17 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { z } from 'zod';
-import { ApiError, ConnectionError, EformidlingError, ResponseValidationError, TimeoutError, type ValidationIssue } from '../errors.js';
+import {
+  ApiError,
+  ConnectionError,
+  EformidlingError,
+  RequestValidationError,
+  ResponseValidationError,
+  TimeoutError,
+  type ValidationIssue,
+} from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
 import { fastCheckOf } from '../models/common.js';
+import type { IdentifierOptions } from '../models/identifiers.js';
 import { ApiErrorBodySchema } from '../models/error-body.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import {
@@ -42,6 +51,7 @@ export interface TransportOptions {
   retry?: RetryOptions | number | false | undefined;
   fetch?: FetchLike | undefined;
   logger?: Logger | undefined;
+  strictIdentifiers?: boolean | undefined;
 }
 
 /** Query parameters; `undefined` values are left out, arrays repeat the name. @internal */
@@ -105,21 +115,33 @@ export class Transport {
   readonly #logging: boolean;
   #staticAuth: [string, string] | undefined | null = null;
   readonly #dynamicAuth: boolean;
-  readonly options: TransportOptions;
+  /** How identifiers given to the resources are checked (`strictIdentifiers`, warnings to the logger). */
+  readonly identifiers: IdentifierOptions;
 
+  // The options (with the credentials in `auth`, `headers` and `tls`) are not kept: only private fields hold what the
+  // requests need, so `util.inspect()` and `JSON.stringify()` of a client never show a secret.
   constructor(options: TransportOptions) {
-    this.options = options;
-    this.baseUrl = normalizeBaseUrl(options.baseUrl);
-    this.userAgent = buildUserAgent(options.userAgent);
+    this.baseUrl = asOption('baseUrl', () => normalizeBaseUrl(options.baseUrl));
+    this.userAgent = asOption('userAgent', () => buildUserAgent(options.userAgent));
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
-    this.retry = resolveRetry(options.retry);
-    validateAuth(options.auth);
+    if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || this.timeoutMs > 2_147_483_647) {
+      throw new RequestValidationError('timeoutMs', 'must be a number of milliseconds > 0');
+    }
+    this.retry = asOption('retry', () => resolveRetry(options.retry));
+    asOption('auth', () => validateAuth(options.auth));
     this.#auth = options.auth;
     this.#dynamicAuth = options.auth?.type === 'bearer' && 'getToken' in options.auth;
     this.logger = options.logger ?? silentLogger;
     this.#logging = options.logger !== undefined;
+    if (options.strictIdentifiers !== undefined && typeof options.strictIdentifiers !== 'boolean') {
+      throw new RequestValidationError('strictIdentifiers', 'must be true or false');
+    }
+    const logger = this.logger;
+    this.identifiers = { strict: options.strictIdentifiers === true, warn: (message) => logger.warn(message) };
     const headers: Record<string, string> = {};
+    if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null)) {
+      throw new RequestValidationError('headers', 'must be an object of header names and values');
+    }
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     headers['user-agent'] = this.userAgent;
     // A header that can never be sent would otherwise fail each request as a (retried) connection error.
@@ -128,14 +150,17 @@ export class Transport {
         validateHeaderName(name);
         validateHeaderValue(name, value);
       } catch {
-        throw new TypeError(
-          `header '${name}' cannot be sent: ${JSON.stringify(value)} (HTTP allows no line breaks or characters beyond Latin-1)`,
+        // The value is not echoed: a custom header may carry a credential.
+        throw new RequestValidationError(
+          `headers.${name}`,
+          'cannot be sent (HTTP allows no line breaks or characters beyond Latin-1 in a header name or value)',
         );
       }
     }
     this.#headers = headers;
-    if (options.tls && options.fetch) throw new TypeError('give either tls or fetch, not both');
-    this.#tlsAgent = options.tls ? createTlsAgent(options.tls) : undefined;
+    if (options.tls && options.fetch) throw new RequestValidationError('tls', 'give either tls or fetch, not both');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new RequestValidationError('fetch', 'must be a function');
+    this.#tlsAgent = options.tls ? asOption('tls', () => createTlsAgent(options.tls as TlsOptions)) : undefined;
     this.#fetch = this.#tlsAgent ? createTlsFetch(this.#tlsAgent) : (options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
     this.#customFetch = options.fetch !== undefined;
     this.#origin = new URL(this.baseUrl).origin;
@@ -368,16 +393,28 @@ export class Transport {
   }
 }
 
+/** Runs an option's check; a plain error from it becomes a {@link RequestValidationError} naming the option. */
+function asOption<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof EformidlingError) throw error;
+    const message = error instanceof Error ? error.message.replace(new RegExp(`^${field}[.:]?\\s*`), '') : String(error);
+    throw new RequestValidationError(field, message);
+  }
+}
+
 function normalizeBaseUrl(input: string | URL): string {
+  if (typeof input !== 'string' && !(input instanceof URL)) throw new RequestValidationError('baseUrl', 'is required: a string or URL');
   let url: URL;
   try {
     url = new URL(String(input));
   } catch {
-    throw new TypeError(`baseUrl '${String(input)}' is not a valid URL`);
+    throw new RequestValidationError('baseUrl', `'${redactUrl(String(input))}' is not a valid URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('baseUrl must be http: or https:');
-  if (url.username || url.password) throw new TypeError('put credentials in auth, not in baseUrl');
-  if (url.search || url.hash) throw new TypeError('baseUrl must not have a query or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestValidationError('baseUrl', 'must be http: or https:');
+  if (url.username || url.password) throw new RequestValidationError('baseUrl', 'put credentials in auth, not in baseUrl');
+  if (url.search || url.hash) throw new RequestValidationError('baseUrl', 'must not have a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

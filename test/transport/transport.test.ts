@@ -12,6 +12,7 @@ import {
   type Logger,
   NotFoundError,
   PayloadTooLargeError,
+  RequestValidationError,
   ResponseValidationError,
   ServerError,
   TimeoutError,
@@ -383,7 +384,7 @@ describe('request headers', () => {
   });
 
   it('rejects a malformed auth option at construction', () => {
-    expect(() => client({ auth: { type: 'digest' } as never })).toThrow(TypeError);
+    expect(() => client({ auth: { type: 'digest' } as never })).toThrow(RequestValidationError);
     expect(() => client({ auth: { type: 'basic', username: 'a:b', password: 'x' } })).toThrow(/":"/);
   });
 });
@@ -405,9 +406,9 @@ describe('base URL', () => {
 
   it('rejects credentials, queries and other schemes in baseUrl', () => {
     expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://u:p@ip.test' })).toThrow(/auth/);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://ip.test/?a=1' })).toThrow(TypeError);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'ftp://ip.test' })).toThrow(TypeError);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'not a url' })).toThrow(TypeError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://ip.test/?a=1' })).toThrow(RequestValidationError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'ftp://ip.test' })).toThrow(RequestValidationError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'not a url' })).toThrow(RequestValidationError);
   });
 
   it('encodes path parameters so an id cannot escape its segment', async () => {
@@ -422,7 +423,7 @@ describe('base URL', () => {
       .outgoing.get('a/../b?c')
       .catch(() => undefined);
     expect(path).toBe('/api/messages/out/a%2F..%2Fb%3Fc');
-    expect(() => client().outgoing.get('..')).toThrow(TypeError);
+    expect(() => client().outgoing.get('..')).toThrow(RequestValidationError);
   });
 
   it('derives a client with other options and leaves the original alone', () => {
@@ -527,6 +528,6 @@ describe('pagination', () => {
 
   it('rejects a page size the IP would cap', async () => {
     const iterator = client().statuses.list().byPage({ pageSize: 5000 });
-    await expect(iterator.next()).rejects.toThrow(RangeError);
+    await expect(iterator.next()).rejects.toThrow(RequestValidationError);
   });
 });
