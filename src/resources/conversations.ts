@@ -1,9 +1,9 @@
+import { RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { type Conversation, ConversationSchema } from '../models/conversation.js';
 import type { Direction, ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
-import { RequestValidationError } from '../errors.js';
 import { checkId, checkKeys, checkString, identifierQuery, Resource } from './resource.js';
 
 const CONVERSATION_FILTER_KEYS = [
@@ -62,7 +62,8 @@ export class ConversationsResource extends Resource {
         if (rest[key] !== undefined) checkString(rest[key], `filter.${key}`);
       }
       for (const key of ['pollable', 'finished'] as const) {
-        if (rest[key] !== undefined && typeof rest[key] !== 'boolean') throw new RequestValidationError(`filter.${key}`, 'must be true or false');
+        if (rest[key] !== undefined && typeof rest[key] !== 'boolean')
+          throw new RequestValidationError(`filter.${key}`, 'must be true or false');
       }
       for (const key of ['lastUpdateFrom', 'lastUpdateTo'] as const) {
         const day = rest[key];

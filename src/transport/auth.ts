@@ -30,7 +30,7 @@ export async function authHeader(auth: AuthOption | undefined): Promise<[string,
 
 /** Checks the option's shape up front so a typo fails at construction, not at the first request. @internal */
 export function validateAuth(auth: AuthOption | undefined): void {
-  if (!auth) return;
+  if (auth === undefined) return;
   const a = auth as { type?: string } & Record<string, unknown>;
   if (typeof auth !== 'object' || auth === null) throw new RequestValidationError('auth', 'must be an object with a type');
   const fail = (why: string) => {

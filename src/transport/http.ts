@@ -4,15 +4,16 @@ import {
   ApiError,
   ConnectionError,
   EformidlingError,
+  NotIntegrasjonspunktError,
   RequestValidationError,
   ResponseValidationError,
   TimeoutError,
   type ValidationIssue,
 } from '../errors.js';
-import { redactUrl } from '../internal/redact.js';
+import { cleanServerText, redactUrl } from '../internal/redact.js';
 import { fastCheckOf } from '../models/common.js';
-import type { IdentifierOptions } from '../models/identifiers.js';
 import { ApiErrorBodySchema } from '../models/error-body.js';
+import type { IdentifierOptions } from '../models/identifiers.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import {
   Canceller,
@@ -74,7 +75,7 @@ export interface HttpRequest {
    * POST is never retried unless the caller knows the repeat is harmless.
    */
   retry?: boolean | undefined;
-  /** Upload settings: streams need `duplex: 'half'`, and `redirect: 'error'` stops fetch from buffering them. */
+  /** Upload settings: streams need `duplex: 'half'`. */
   upload?: boolean | undefined;
   /** Status codes treated as success besides 2xx (e.g. 404 for "delete returned false"). */
   acceptStatus?: readonly number[] | undefined;
@@ -152,7 +153,7 @@ export class Transport {
       } catch {
         // The value is not echoed: a custom header may carry a credential.
         throw new RequestValidationError(
-          `headers.${name}`,
+          name === 'user-agent' ? 'userAgent' : `headers.${name}`,
           'cannot be sent (HTTP allows no line breaks or characters beyond Latin-1 in a header name or value)',
         );
       }
@@ -318,30 +319,38 @@ export class Transport {
         });
         wire = new DirectResponse(data);
       } else {
-        const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: (controller as AbortController).signal };
+        // Redirects are never followed: fetch would carry every header but Authorization (an API-key header
+        // included) to the other host. A 3xx is reported below, as on the direct path.
+        const init: RequestInit & { duplex?: 'half' } = {
+          method: req.method,
+          headers,
+          signal: (controller as AbortController).signal,
+          redirect: 'manual',
+        };
         if (body !== undefined) init.body = body;
-        if (req.upload) {
-          init.redirect = 'error';
-          init.duplex = 'half';
-        }
+        if (req.upload) init.duplex = 'half';
         res = await this.#fetch(url, init);
         if ('wire' in reader) wire = new FetchResponse(res);
       }
       const status = (wire ?? (res as Response)).status;
       if (this.#logging) this.logger.debug(`← ${status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
       if (status >= 400 && !req.acceptStatus?.includes(status)) {
-        throw await toApiError(wire ?? new FetchResponse(res as Response), req.method, url);
+        throw await toApiError(wire ?? new FetchResponse(res as Response), req.method, url, this.baseUrl, req.path);
       }
-      if (dispatcher && status >= 300 && status < 400) {
-        // fetch would follow it; the IP never redirects an API call, so this is a gateway or a wrong baseUrl.
-        const location = (wire as WireResponse).headers.get('location');
-        (wire as WireResponse).cancel();
+      if (status >= 300 && status < 400) {
+        // One policy on both paths: the IP never redirects an API call, so this is a gateway or a wrong baseUrl, and
+        // following it could hand the credentials to another host.
+        const response = wire ?? new FetchResponse(res as Response);
+        const location = response.headers.get('location');
+        response.cancel();
         throw ApiError.from({
           status,
           method: req.method,
           url,
           body: undefined,
-          rawBody: `redirected${location ? ` to ${location}` : ''}; set baseUrl to the address the IP answers on`,
+          message:
+            `${req.method} ${req.path} was redirected (${status})${location ? ` to ${redactUrl(cleanServerText(location, 300))}` : ''}; ` +
+            'the SDK never follows a redirect (the integrasjonspunkt does not send one): set baseUrl to the address the IP answers on',
         });
       }
       const ctx: ReadContext = {
@@ -504,7 +513,17 @@ class FetchResponse implements WireResponse {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-async function toApiError(res: WireResponse, method: string, url: string): Promise<ApiError> {
+/**
+ * True for the IP's error JSON (`IntegrasjonspunktErrorController`): it always carries `status` and at least one of
+ * `error`, `path`, `exception`. A gateway's or another server's JSON lacks them.
+ */
+function isIpErrorBody(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.status === 'number' && (typeof v.error === 'string' || typeof v.path === 'string' || typeof v.exception === 'string');
+}
+
+async function toApiError(res: WireResponse, method: string, url: string, baseUrl: string, requestPath: string): Promise<ApiError> {
   let raw = '';
   try {
     raw = (await res.textUpTo(MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
@@ -512,13 +531,21 @@ async function toApiError(res: WireResponse, method: string, url: string): Promi
     // The body broke off; the status still tells.
   }
   let body: z.output<typeof ApiErrorBodySchema> | undefined;
+  let ipError = false;
   if (raw) {
     try {
-      const parsed = ApiErrorBodySchema.safeParse(JSON.parse(raw));
+      const json: unknown = JSON.parse(raw);
+      ipError = isIpErrorBody(json);
+      const parsed = ApiErrorBodySchema.safeParse(json);
       if (parsed.success) body = parsed.data;
     } catch {
       // Not JSON (e.g. a gateway's HTML page): keep the raw text.
     }
+  }
+  // Every 404 of the IP's API carries its error JSON (`MessageNotFoundException`, `NoResourceFoundException`, ...);
+  // an HTML page, an empty body or another JSON means baseUrl points somewhere else.
+  if (res.status === 404 && !ipError) {
+    return new NotIntegrasjonspunktError({ status: 404, method, url, rawBody: raw, headers: res.headers, baseUrl, requestPath });
   }
   return ApiError.from({ status: res.status, method, url, body, rawBody: raw, headers: res.headers });
 }

@@ -118,7 +118,11 @@ describe('a wrong MOD11 check digit (the IP does not check it)', () => {
   it('is refused with strict, naming the field', () => {
     for (const input of ['910075919', '0192:910075919', '0192:910075918:910077474']) {
       expect(() => parseIdentifier(input, 'receiver', { strict: true }), input).toThrow(
-        expect.objectContaining({ name: 'RequestValidationError', field: 'receiver', message: expect.stringMatching(/wrong MOD11 check digit/) }),
+        expect.objectContaining({
+          name: 'RequestValidationError',
+          field: 'receiver',
+          message: expect.stringMatching(/wrong MOD11 check digit/),
+        }),
       );
     }
   });

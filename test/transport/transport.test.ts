@@ -108,14 +108,15 @@ describe('error mapping', () => {
     expect(error.description).toBe('more');
   });
 
-  it('keeps a non-JSON error body as text', async () => {
+  it('keeps a non-JSON error body as cleaned text (no raw HTML)', async () => {
     server.use(http.get(`${BASE}/api/conversations/1`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502 })));
     const error = (await client({ retry: false })
       .conversations.get(1)
       .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ServerError);
     expect(error.exception).toBeUndefined();
-    expect(error.message).toContain('<html>Bad gateway</html>');
+    expect(error.message).toContain('HTML page: Bad gateway');
+    expect(error.message).not.toContain('<html>');
   });
 });
 
