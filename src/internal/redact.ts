@@ -73,12 +73,7 @@ export function cleanServerText(raw: string, max = MAX_SERVER_TEXT): string {
         : text.replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>/g, ' ');
     text = `HTML page: ${decodeEntities(text)}`;
   }
-  text = redactText(
-    text
-      .replace(CONTROL, ' ')
-      .replace(/\s+/g, ' ')
-      .trim(),
-  );
+  text = redactText(text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim());
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
