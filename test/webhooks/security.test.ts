@@ -108,7 +108,8 @@ describe('slow senders', () => {
     const handler = createWebhookHandler({ onStatus: () => expect.unreachable() });
     const req = Object.assign(new Readable({ read() {} }), { method: 'POST', headers: { 'content-type': 'application/json' } });
     req.push('{"createdTs":');
-    const res = Object.assign(new EventEmitter(), {
+    const emitter = new EventEmitter();
+    const res = Object.assign(emitter, {
       headersSent: false,
       writableFinished: false,
       status: 0,
@@ -119,7 +120,7 @@ describe('slow senders', () => {
       },
       end() {
         this.writableFinished = true;
-        this.emit('finish');
+        emitter.emit('finish');
       },
     });
     const done = handler(req as never, res as never);
