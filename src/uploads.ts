@@ -46,7 +46,22 @@ export interface FromPathOptions {
 }
 
 /**
- * An {@link Upload} that streams a file from disk (never read whole into memory, reopened on a retry).
+ * An {@link Upload} that streams a file from disk (never read whole into memory, reopened on a retry). The file is
+ * checked now (it must exist and be a regular file); its size decides between one-step and three-step sending.
+ * @param path - the file on disk.
+ * @param options - the name inside the message (defaults to the file's own name), its MIME type (from the extension
+ * when left out) and its title (required by DPV, and by DPI for attachments).
+ * @throws {@link RequestValidationError} with field `path` when the file cannot be read or is not a regular file.
+ * @example
+ * ```ts
+ * import { arkivmelding, arkivmeldingXml, fromPath } from 'eformidling';
+ *
+ * const pdf = await fromPath('./saker/2026-123/vedtak.pdf', { title: 'Vedtak i sak 2026/123' });
+ * await ip.send({
+ *   sbd: arkivmelding({ sender: '910077473', receiver: '910075918', hoveddokument: pdf.filename }),
+ *   files: [{ filename: 'arkivmelding.xml', content: arkivmeldingXml({ tittel: 'Vedtak', files: [pdf.filename] }) }, pdf],
+ * });
+ * ```
  * @category Uploads
  */
 export async function fromPath(path: string, options: FromPathOptions = {}): Promise<Upload> {
