@@ -553,7 +553,7 @@ describe('the global dispatcher', () => {
     );
     expect(JSON.parse(out)).toEqual({ before: true, npm: false, same: true });
     expect(s.requests).toHaveLength(1);
-  });
+  }, 240_000); // it builds the package first (buildOnce allows the build 240 s on a loaded machine)
 
   it('sends through the global dispatcher (an undici MockAgent) with no real network', async () => {
     const agent = new MockAgent();
