@@ -158,6 +158,8 @@ function invalid(field: string, input: string, why: string): RequestValidationEr
  * @category Identifiers
  */
 export function toPrimaryIdentifier(value: string): string {
+  if (typeof value !== 'string')
+    throw new RequestValidationError('identifier', `must be a string, got ${value === null ? 'null' : typeof value}`);
   const iso = ISO6523.exec(value.trim());
   if (iso) return iso[2] as string;
   return value.trim();
@@ -168,6 +170,8 @@ export function toPrimaryIdentifier(value: string): string {
  * @category Identifiers
  */
 export function toPartOrPrimaryIdentifier(value: string): string {
+  if (typeof value !== 'string')
+    throw new RequestValidationError('identifier', `must be a string, got ${value === null ? 'null' : typeof value}`);
   const iso = ISO6523.exec(value.trim());
   if (iso) return (iso[3] ?? iso[2]) as string;
   return value.trim();

@@ -225,6 +225,8 @@ export class Transport {
 
   #run<T>(req: HttpRequest, options: RequestOptions = {}, reader: Reader<T>): Promise<T> {
     // Not async: one promise less per request (an aborted signal rejects in the attempt, before any I/O).
+    const invalid = checkRequestOptions(options);
+    if (invalid) return Promise.reject(invalid);
     const replayable =
       req.body === undefined ||
       typeof req.body === 'function' ||
@@ -400,6 +402,19 @@ export class Transport {
     const detail = describeNetworkError(cause);
     return new ConnectionError(`${req.method} ${req.path} failed: ${detail}`, { cause: error, method: req.method, url });
   }
+}
+
+/** The per-call options' problem, if any (a bad `timeoutMs` would time out at once, a bad `signal` fail late). */
+function checkRequestOptions(options: RequestOptions): RequestValidationError | undefined {
+  if (typeof options !== 'object' || options === null) return new RequestValidationError('options', 'must be an object');
+  const { timeoutMs, signal } = options;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647)) {
+    return new RequestValidationError('options.timeoutMs', 'must be a number of milliseconds > 0');
+  }
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
+    return new RequestValidationError('options.signal', 'must be an AbortSignal');
+  }
+  return undefined;
 }
 
 /** Runs an option's check; a plain error from it becomes a {@link RequestValidationError} naming the option. */

@@ -131,6 +131,11 @@ describe('a wrong MOD11 check digit (the IP does not check it)', () => {
     expect(() => parseIdentifier('09118532323')).toThrow(/wrong check digits/);
   });
 
+  it('toPrimaryIdentifier and toPartOrPrimaryIdentifier refuse a non-string as a RequestValidationError', () => {
+    expect(() => toPrimaryIdentifier(null as never)).toThrow(RequestValidationError);
+    expect(() => toPartOrPrimaryIdentifier(undefined as never)).toThrow(RequestValidationError);
+  });
+
   it('refuses null, numbers and empty strings as a RequestValidationError naming the field (not a TypeError)', () => {
     for (const input of [null, undefined, 910075918, '', '   ']) {
       expect(() => parseIdentifier(input as never, 'receiver'), String(input)).toThrow(

@@ -89,6 +89,8 @@ describe('bad arguments never reach the network', () => {
     ],
     ['subscriptions.get(1.5)', (ip) => () => ip.subscriptions.get(1.5), 'id'],
     ['subscriptions.delete(null)', (ip) => () => ip.subscriptions.delete(never), 'id'],
+    ['statuses.peek(timeoutMs -1)', (ip) => () => ip.statuses.peek({ timeoutMs: -1 }), 'options.timeoutMs'],
+    ["capabilities.get(signal 'x')", (ip) => () => ip.capabilities.get('910075918', { signal: 'x' as never }), 'options.signal'],
   ];
 
   it.each(cases)('%s rejects with a RequestValidationError naming the field', async (_name, call, field) => {
