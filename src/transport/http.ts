@@ -573,7 +573,16 @@ export async function parseJson<S extends z.ZodType>(res: WireResponse, schema: 
     data = JSON.parse(raw);
   } catch {
     throw new ResponseValidationError({
-      issues: [{ path: '', message: raw ? 'the body is not valid JSON' : 'the body is empty' }],
+      issues: [
+        {
+          path: '',
+          message: !raw
+            ? 'the body is empty'
+            : /^\s*</.test(raw)
+              ? 'the body is an HTML or XML page, not JSON: is baseUrl an integrasjonspunkt API?'
+              : 'the body is not valid JSON',
+        },
+      ],
       rawBody: raw,
       status: res.status,
       method: ctx.method,

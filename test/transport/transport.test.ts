@@ -304,8 +304,13 @@ describe('response validation', () => {
     expect(error.status).toBe(200);
   });
 
-  it('reports a 2xx body that is not JSON', async () => {
+  it('reports a 2xx body that is not JSON, and says when it is a page (baseUrl is not an IP)', async () => {
     server.use(http.get(`${BASE}/api/capabilities/910075918`, () => new HttpResponse('<html/>', { status: 200 })));
+    await expect(client().capabilities.get('910075918')).rejects.toMatchObject({
+      name: 'ResponseValidationError',
+      issues: [{ path: '', message: 'the body is an HTML or XML page, not JSON: is baseUrl an integrasjonspunkt API?' }],
+    });
+    server.use(http.get(`${BASE}/api/capabilities/910075918`, () => new HttpResponse('OK', { status: 200 })));
     await expect(client().capabilities.get('910075918')).rejects.toMatchObject({
       name: 'ResponseValidationError',
       issues: [{ path: '', message: 'the body is not valid JSON' }],
