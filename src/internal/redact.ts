@@ -16,9 +16,20 @@ export function redactText(text: string): string {
   return redactUrl(text)
     .replace(AUTH_HEADER, (_m, name: string, sep: string, scheme?: string) => `${name}${sep}${scheme ? `${scheme} ` : ''}***`)
     .replace(SCHEME_CREDENTIAL, (match: string, scheme: string, space: string) =>
-      // Prose such as "basic auth" or `Basic realm="x"` stays; any other word after the scheme is taken as a credential.
-      PROSE_AFTER_SCHEME.has(match.slice(scheme.length + space.length).toLowerCase()) ? match : `${scheme}${space}***`,
+      isCredential(scheme, match.slice(scheme.length + space.length)) ? `${scheme}${space}***` : match,
     );
+}
+
+/**
+ * Whether the word after `Basic`/`Bearer` is a credential rather than prose: token-like (a digit, `+/=._~-`, or 16+
+ * characters), or any word after the capitalised scheme of a header value except the few words prose puts there
+ * ("Basic auth", `Basic realm="x"`, "a Basic username").
+ */
+function isCredential(scheme: string, word: string): boolean {
+  if (PROSE_AFTER_SCHEME.has(word.replace(/=+$/, '').toLowerCase())) return false;
+  if (/[0-9+/=._~-]/.test(word) || word.length >= 16) return true;
+  const headerForm = scheme === 'Basic' || scheme === 'Bearer' || scheme === 'BASIC' || scheme === 'BEARER';
+  return headerForm;
 }
 
 const PROSE_AFTER_SCHEME = new Set([
@@ -31,10 +42,15 @@ const PROSE_AFTER_SCHEME = new Set([
   'scheme',
   'credentials',
   'header',
+  'user',
+  'username',
+  'password',
+  'needs',
   'and',
   'or',
   'is',
   'with',
+  'for',
 ]);
 
 /** {@link redactText} applied to every string inside a JSON-like value (an error body). */
