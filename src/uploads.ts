@@ -156,7 +156,7 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
   if (content instanceof Blob) return { open: () => content, size: content.size, replayable: true };
   if (isFileContent(content)) {
     return {
-      // A read stream (not a file-backed Blob): measured faster as a PUT body (pitfalls item 3). The default
+      // A read stream (not a file-backed Blob): measured faster as a PUT body (bench/send.bench.mjs). The default
       // 64 KiB chunks: 1 MiB chunks grew peak RSS by ~60 MiB more than raw in bench/send.bench.mjs.
       open: () => createReadStream(content.path) as unknown as BodyInit,
       size: content.size,
@@ -184,7 +184,7 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
 }
 
 /**
- * `Content-Disposition` for an upload (reference 3.2.2): `attachment; name="<title>"; filename="<name>"`, with an
+ * `Content-Disposition` for an upload (`NextMoveMessageOutController`'s PUT): `attachment; name="<title>"; filename="<name>"`, with an
  * RFC 6266 / RFC 5987 `filename*` (and `name*`) for non-ASCII names such as æøå.
  * @internal
  */

@@ -25,7 +25,7 @@ const CONVERSATION_FILTER_KEYS = [
   'pageSize',
 ];
 
-/** Filters for `GET /api/conversations` (reference 3.5). @category Resources */
+/** Filters for `GET /api/conversations` (the IP's `ConversationController`). @category Resources */
 export interface ConversationListFilter {
   conversationId?: string;
   messageId?: string;

@@ -18,7 +18,7 @@ import type { RequestOptions } from '../transport/http.js';
 import { checkString, Resource } from './resource.js';
 
 /**
- * Filters for the incoming queue (reference 3.3). The IP silently ignores unknown filter names (a misspelt filter
+ * Filters for the incoming queue (`NextMoveMessageInController`). The IP silently ignores unknown filter names (a misspelt filter
  * would lock someone else's message), so the SDK rejects them; identifiers are sent bare (`0192:` stripped) and
  * service identifiers upper-case.
  * @category Resources

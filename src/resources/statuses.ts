@@ -7,7 +7,7 @@ import { checkId, checkKeys, checkString, Resource } from './resource.js';
 
 const STATUS_FILTER_KEYS = ['id', 'messageId', 'conversationId', 'status', 'fromDateTime', 'toDateTime', 'sort', 'pageSize'];
 
-/** Filters for `GET /api/statuses` (reference 3.4.1). @category Resources */
+/** Filters for `GET /api/statuses` (the IP's `MessageStatusController`). @category Resources */
 export interface StatusListFilter {
   /** The numeric status id. */
   id?: number;

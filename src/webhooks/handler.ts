@@ -57,7 +57,7 @@ export type WebhookHandler = (
 ) => Promise<void>;
 
 /**
- * Creates the receiver for the IP's webhooks (reference 6.11): a plain Node `(req, res)` handler for `node:http`,
+ * Creates the receiver for the IP's webhooks (sent by its `WebhookPusher` / `UrlPusher`): a plain Node `(req, res)` handler for `node:http`,
  * Express or Fastify.
  *
  * @remarks
