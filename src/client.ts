@@ -1,3 +1,4 @@
+import { RequestValidationError } from './errors.js';
 import type { StandardBusinessDocument } from './models/sbd.js';
 import type { MessageStatus } from './models/status.js';
 import { createReceiveLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './receive/index.js';
@@ -59,6 +60,13 @@ export interface IntegrasjonspunktClientOptions {
   fetch?: FetchLike;
   /** Where the SDK logs requests, retries and warnings; silent by default. */
   logger?: Logger;
+  /**
+   * Refuse an organisation number whose MOD11 check digit is wrong. The IP does not check it (its own test
+   * organisations include such numbers), so by default the SDK sends it and logs a warning through `logger`.
+   * What the IP refuses (a wrong length, letters, a malformed ICD prefix) is refused either way.
+   * @defaultValue false
+   */
+  strictIdentifiers?: boolean;
 }
 
 /**
@@ -95,8 +103,11 @@ export class IntegrasjonspunktClient {
   readonly transport: Transport;
   readonly #options: IntegrasjonspunktClientOptions;
 
+  /**
+   * @throws {@link RequestValidationError} naming the option when an option is not valid (nothing is sent).
+   */
   constructor(options: IntegrasjonspunktClientOptions) {
-    if (!options || typeof options !== 'object') throw new TypeError('options are required: { baseUrl, ... }');
+    if (!options || typeof options !== 'object') throw new RequestValidationError('options', 'are required: { baseUrl, ... }');
     this.#options = { ...options };
     this.transport = new Transport(options);
     this.capabilities = new CapabilitiesResource(this.transport);
@@ -115,6 +126,11 @@ export class IntegrasjonspunktClient {
   /** The `User-Agent` sent on every request. */
   get userAgent(): string {
     return this.transport.userAgent;
+  }
+
+  /** Whether an organisation number with a wrong check digit is refused (see the `strictIdentifiers` option). */
+  get strictIdentifiers(): boolean {
+    return this.transport.identifiers.strict === true;
   }
 
   /**

@@ -8,6 +8,7 @@
  * │  ├─ UnauthorizedError 401    ForbiddenError 403     NotFoundError 404
  * │  ├─ PayloadTooLargeError 413 UnsupportedMediaTypeError 415
  * │  ├─ RateLimitError 429       ServerError 5xx
+ * │  └─ NotIntegrasjonspunktError a 404 without the IP's error JSON: baseUrl does not point at an IP
  * ├─ ConnectionError             no response (refused, reset, DNS, TLS)
  * │  └─ TimeoutError             no response within `timeoutMs`
  * ├─ ResponseValidationError     a 2xx whose body does not match the schema
@@ -16,14 +17,25 @@
  * @module
  */
 
-import { redactText, redactUrl } from './internal/redact.js';
+import { cleanServerText, redactDeep, redactText, redactUrl } from './internal/redact.js';
 import { parseRetryAfter } from './internal/retry-after.js';
 import type { ApiErrorBody, ValidationErrorItem } from './models/error-body.js';
 
 const BRAND = Symbol.for('eformidling.error');
 
 /**
- * Root of every error thrown by the SDK.
+ * Root of every error thrown by the SDK: one `catch` (or {@link isEformidlingError}) sees them all. Messages and
+ * `toJSON()` never carry credentials.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ip.send({ sbd, files });
+ * } catch (error) {
+ *   if (isEformidlingError(error)) logger.error('eFormidling failed', error.toJSON());
+ *   else throw error; // a bug in your own code
+ * }
+ * ```
  * @category Errors
  */
 export class EformidlingError extends Error {
@@ -50,6 +62,8 @@ export interface ApiErrorInit {
   rawBody?: string | undefined;
   /** Response headers (only `retry-after` is read). */
   headers?: { get(name: string): string | null } | undefined;
+  /** A message that replaces the one built from the status and body. @internal */
+  message?: string | undefined;
 }
 
 /**
@@ -93,12 +107,17 @@ export class ApiError extends EformidlingError {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: ApiErrorInit) {
-    const body = init.body;
+    // Server text may echo a credential (`Basic …`) or be a whole HTML page: it is redacted, cleaned and capped.
+    const body = init.body === undefined ? undefined : redactDeep(init.body);
     const exceptionClass = body?.exception;
     const exception = exceptionClass?.split('.').pop();
-    const text = body?.message ?? (init.rawBody ? init.rawBody.slice(0, 200) : undefined);
+    const text =
+      body?.message !== undefined ? cleanServerText(body.message, 1000) : init.rawBody ? cleanServerText(init.rawBody) : undefined;
     const url = redactUrl(init.url);
-    super(`${init.method} ${pathOf(url)} failed with ${init.status}${exception ? ` ${exception}` : ''}${text ? `: ${text}` : ''}`);
+    super(
+      init.message ??
+        `${init.method} ${pathOf(url)} failed with ${init.status}${exception ? ` ${exception}` : ''}${text ? `: ${text}` : ''}`,
+    );
     this.status = init.status;
     this.exception = exception;
     this.exceptionClass = exceptionClass;
@@ -136,13 +155,38 @@ export class ApiError extends EformidlingError {
   }
 }
 
-/** 400: the IP's answer to almost every rule (duplicates, missing files, locks, validation). @category Errors */
+/**
+ * 400: the IP's answer to almost every rule (duplicates, missing files, locks, validation); branch on
+ * {@link ApiError.exception}.
+ * @example
+ * ```ts
+ * try {
+ *   await ip.incoming.delete(messageId);
+ * } catch (error) {
+ *   if (error instanceof BadRequestError && error.exception === 'MessageNotLockedException') {
+ *     // the lock expired: peek again
+ *   } else throw error;
+ * }
+ * ```
+ * @category Errors
+ */
 export class BadRequestError extends ApiError {}
 /** 401: missing or wrong credentials. @category Errors */
 export class UnauthorizedError extends ApiError {}
 /** 403: forbidden (usually a gateway in front of the IP). @category Errors */
 export class ForbiddenError extends ApiError {}
-/** 404: unknown message, conversation, subscription or receiver. @category Errors */
+/**
+ * 404 from the IP itself (with its error JSON): unknown message, conversation, subscription or receiver. A 404
+ * without that JSON is a {@link NotIntegrasjonspunktError} instead.
+ * @example
+ * ```ts
+ * const conversation = await ip.conversations.getByMessageId(id).catch((error) => {
+ *   if (error instanceof NotFoundError) return undefined; // the IP has no such message
+ *   throw error;
+ * });
+ * ```
+ * @category Errors
+ */
 export class NotFoundError extends ApiError {}
 /** 413: the request body is larger than the IP accepts. @category Errors */
 export class PayloadTooLargeError extends ApiError {}
@@ -152,6 +196,48 @@ export class UnsupportedMediaTypeError extends ApiError {}
 export class RateLimitError extends ApiError {}
 /** 5xx: the IP (or a gateway) failed. @category Errors */
 export class ServerError extends ApiError {}
+
+/**
+ * A 404 whose body is not the IP's error JSON (an HTML page, an empty body, another server's JSON): `baseUrl` does
+ * not point at an integrasjonspunkt (a wrong port or host, a web server, a missing or extra gateway path prefix).
+ * Raised on the first such answer, never retried. It is an {@link ApiError} (status 404) but not a
+ * {@link NotFoundError}, so code that treats "not found" as "no such message or receiver" does not misread a wrong
+ * URL.
+ * @example
+ * ```ts
+ * try {
+ *   await ip.capabilities.get('910075918');
+ * } catch (error) {
+ *   if (isNotIntegrasjonspunktError(error)) console.error(`check baseUrl: ${error.baseUrl}`);
+ *   throw error;
+ * }
+ * ```
+ * @category Errors
+ */
+export class NotIntegrasjonspunktError extends ApiError {
+  /** The client's base URL (credentials removed). */
+  readonly baseUrl: string;
+  /** The request path below the base URL, e.g. `/api/capabilities/910075918`. */
+  readonly requestPath: string;
+
+  constructor(init: ApiErrorInit & { baseUrl: string; requestPath: string }) {
+    const baseUrl = redactUrl(init.baseUrl);
+    const seen = init.rawBody ? `it answered: ${cleanServerText(init.rawBody)}` : 'it answered with an empty body';
+    super({
+      ...init,
+      body: undefined,
+      message:
+        `this is not an integrasjonspunkt API at ${baseUrl}: ${init.method} ${init.requestPath} answered ${init.status} ` +
+        `without the integrasjonspunkt's error JSON (${seen}). Check baseUrl: host, port and any path prefix`,
+    });
+    this.baseUrl = baseUrl;
+    this.requestPath = init.requestPath;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), baseUrl: this.baseUrl, requestPath: this.requestPath };
+  }
+}
 
 function classForStatus(status: number): new (init: ApiErrorInit) => ApiError {
   switch (status) {
@@ -175,7 +261,15 @@ function classForStatus(status: number): new (init: ApiErrorInit) => ApiError {
 }
 
 /**
- * No response came: the connection was refused or reset, the name did not resolve, or TLS failed.
+ * No response came: the connection was refused or reset, the name did not resolve, or TLS failed. Safe requests
+ * were already retried under the client's `retry` policy before this is thrown.
+ * @example
+ * ```ts
+ * await ip.statuses.peek().catch((error) => {
+ *   if (isConnectionError(error)) console.error(`the IP is unreachable: ${error.message}`);
+ *   throw error;
+ * });
+ * ```
  * @category Errors
  */
 export class ConnectionError extends EformidlingError {
@@ -197,6 +291,14 @@ export class ConnectionError extends EformidlingError {
 
 /**
  * No response within `timeoutMs` (per attempt).
+ * @example
+ * ```ts
+ * const patient = ip.withOptions({ timeoutMs: 120_000 });
+ * await patient.capabilities.get('910075918').catch((error) => {
+ *   if (isTimeoutError(error)) console.error(`no answer within ${error.timeoutMs} ms`);
+ *   throw error;
+ * });
+ * ```
  * @category Errors
  */
 export class TimeoutError extends ConnectionError {
@@ -218,7 +320,15 @@ export interface ValidationIssue {
 }
 
 /**
- * The IP answered 2xx but the body does not match the schema. The raw body is kept for troubleshooting.
+ * The IP answered 2xx but the body does not match the schema. The raw body is kept for troubleshooting (credentials
+ * redacted).
+ * @example
+ * ```ts
+ * await ip.conversations.get(42).catch((error) => {
+ *   if (isResponseValidationError(error)) console.error(error.field, error.issues, error.rawBody.slice(0, 500));
+ *   throw error;
+ * });
+ * ```
  * @category Errors
  */
 export class ResponseValidationError extends EformidlingError {
@@ -237,7 +347,7 @@ export class ResponseValidationError extends EformidlingError {
         (first ? `: ${first.path || '(root)'}: ${first.message}` : ''),
     );
     this.issues = init.issues;
-    this.rawBody = init.rawBody.slice(0, 65_536);
+    this.rawBody = redactText(init.rawBody.slice(0, 65_536));
     this.status = init.status;
     this.method = init.method;
     this.url = url;
@@ -254,7 +364,17 @@ export class ResponseValidationError extends EformidlingError {
 }
 
 /**
- * Our own check of a request failed before anything was sent. {@link RequestValidationError.field} names the field.
+ * Our own check of a request or an option failed before anything was sent. {@link RequestValidationError.field}
+ * names the field (a dotted path such as `files[2].filename` or `options.securityLevel`).
+ * @example
+ * ```ts
+ * try {
+ *   await ip.capabilities.get('91007591'); // 8 digits
+ * } catch (error) {
+ *   if (isRequestValidationError(error)) console.error(`${error.field}: fix the input`, error.issues);
+ *   else throw error;
+ * }
+ * ```
  * @category Errors
  */
 export class RequestValidationError extends EformidlingError {
@@ -302,6 +422,8 @@ export const isConnectionError = guard(ConnectionError, ['ConnectionError']);
 export const isTimeoutError = guard(TimeoutError, ['TimeoutError']);
 /** True when a 2xx body failed its schema. @category Errors */
 export const isResponseValidationError = guard(ResponseValidationError, ['ResponseValidationError']);
+/** True when `baseUrl` does not point at an integrasjonspunkt (a 404 without its error JSON). @category Errors */
+export const isNotIntegrasjonspunktError = guard(NotIntegrasjonspunktError, ['NotIntegrasjonspunktError']);
 /** True when our own pre-flight validation failed. @category Errors */
 export const isRequestValidationError = guard(RequestValidationError, ['RequestValidationError']);
 

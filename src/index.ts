@@ -67,3 +67,4 @@ export {
   type UploadContent,
 } from './uploads.js';
 export { VERSION } from './version.js';
+export { webhookEndpoint } from './webhooks/handler.js';

@@ -1,3 +1,4 @@
+import { RequestValidationError } from './errors.js';
 import type { Page } from './models/page.js';
 
 /** Settings for {@link PagedAsyncIterable.byPage}. @category Pagination */
@@ -40,7 +41,7 @@ export function paginate<T>(
   async function* pages(settings: PageSettings = {}): AsyncIterableIterator<ContinuablePage<T>> {
     const size = settings.pageSize ?? defaults.pageSize;
     if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 2000)) {
-      throw new RangeError('pageSize must be a whole number from 1 to 2000');
+      throw new RequestValidationError('pageSize', 'must be a whole number from 1 to 2000');
     }
     let page = settings.continuationToken === undefined ? (defaults.startPage ?? 0) : decodeToken(settings.continuationToken);
     while (true) {
@@ -59,8 +60,24 @@ export function paginate<T>(
   };
 }
 
+/** A list whose arguments were refused: iterating it (or its pages) rejects with `error`, before any request. @internal */
+export function failedPages<T>(error: unknown): PagedAsyncIterable<T> {
+  return {
+    // biome-ignore lint/correctness/useYield: it fails before its first page
+    async *byPage(): AsyncIterableIterator<ContinuablePage<T>> {
+      throw error;
+    },
+    // biome-ignore lint/correctness/useYield: it fails before its first item
+    async *[Symbol.asyncIterator]() {
+      throw error;
+    },
+  };
+}
+
 function decodeToken(token: string): number {
   const page = Number(token);
-  if (!Number.isInteger(page) || page < 0) throw new RangeError(`invalid continuationToken '${token}'`);
+  if (typeof token !== 'string' || token.trim() === '' || !Number.isInteger(page) || page < 0) {
+    throw new RequestValidationError('continuationToken', `'${String(token).slice(0, 40)}' is not a token from an earlier page`);
+  }
   return page;
 }

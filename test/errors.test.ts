@@ -12,7 +12,7 @@ import {
 } from 'eformidling';
 import { describe, expect, it } from 'vitest';
 import { path } from '../src/internal/path.js';
-import { redactHeaders, redactText, redactUrl } from '../src/internal/redact.js';
+import { cleanServerText, redactHeaders, redactText, redactUrl } from '../src/internal/redact.js';
 import { buildUserAgent } from '../src/transport/user-agent.js';
 
 describe('ApiError.from', () => {
@@ -123,6 +123,36 @@ describe('redaction', () => {
     expect(redactText('proxy-authorization: token123')).toBe('proxy-authorization: ***');
   });
 
+  it('removes a Basic or Bearer credential a server echoes back without the header name', () => {
+    expect(redactText('Bad credentials for Basic ZmFnc3lzdGVtOmhlbW1lbGln')).toBe('Bad credentials for Basic ***');
+    expect(redactText('token rejected: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig (expired)')).toBe('token rejected: Bearer *** (expired)');
+    expect(redactText('BASIC dXNlcjpwYXNz; BEARER abcdefgh')).toBe('BASIC ***; BEARER ***');
+    expect(redactText('got basic Zm9vOmJhcg== here')).toBe('got basic *** here');
+    // Prose stays readable.
+    for (const prose of [
+      'Basic auth is on',
+      'WWW-Authenticate: Basic realm="Realm"',
+      'auth: basic needs username and password',
+      'auth: bearer needs token or getToken()',
+      'a Basic username cannot contain ":"',
+      'use a Bearer token',
+    ]) {
+      expect(redactText(prose)).toBe(prose);
+    }
+  });
+
+  it('cleans server text for a message: HTML becomes its title, control characters go, the length is capped', () => {
+    expect(cleanServerText('<!DOCTYPE html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>')).toBe(
+      'HTML page: 404 Not Found: Not Found',
+    );
+    expect(cleanServerText('<html><body><p>Oops &amp; <b>bad</b></p><script>alert(1)</script></body></html>')).toBe(
+      'HTML page: Oops & bad',
+    );
+    expect(cleanServerText('line1\r\n\u001b]0;pwned\u0007line2\u001b[2J')).toBe('line1 ]0;pwned line2 [2J');
+    expect(cleanServerText('x'.repeat(500))).toBe(`${'x'.repeat(199)}…`);
+    expect(cleanServerText('Bad credentials for Basic ZmFnc3lzdGVtOmhlbW1lbGln')).toBe('Bad credentials for Basic ***');
+  });
+
   it('makes a loggable copy of headers', () => {
     const headers = new Headers({ authorization: 'Basic x', 'x-gravitee-api-key': 'k', 'content-type': 'application/json' });
     expect(redactHeaders(headers, ['X-Gravitee-Api-Key'])).toEqual({
@@ -141,13 +171,13 @@ describe('User-Agent and path parameters', () => {
     expect(buildUserAgent('  Acos Websak/1.1 ')).toBe(`Acos Websak/1.1 ${own}`);
     expect(buildUserAgent({ name: 'Sak' })).toBe(`Sak ${own}`);
     expect(buildUserAgent('')).toBe(own);
-    expect(() => buildUserAgent('evil\r\nX-Injected: 1')).toThrow(TypeError);
+    expect(() => buildUserAgent('evil\r\nX-Injected: 1')).toThrow(RequestValidationError);
   });
 
   it('encodes every parameter and refuses dot segments', () => {
     expect(path`/api/conversations/${12}`).toBe('/api/conversations/12');
     expect(path`/a/${'x y#'}/b/${'æ'}`).toBe('/a/x%20y%23/b/%C3%A6');
-    expect(() => path`/a/${''}`).toThrow(TypeError);
-    expect(() => path`/a/${'.'}`).toThrow(TypeError);
+    expect(() => path`/a/${''}`).toThrow(RequestValidationError);
+    expect(() => path`/a/${'.'}`).toThrow(RequestValidationError);
   });
 });

@@ -1,3 +1,5 @@
+import { RequestValidationError } from '../errors.js';
+
 /**
  * Encodes path parameters so an id can never escape its segment (`/`, `?`, `#`, `..`).
  * @example path`/api/messages/out/${messageId}`
@@ -6,7 +8,7 @@ export function path(strings: TemplateStringsArray, ...values: Array<string | nu
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
     const text = String(value);
-    if (text === '' || text === '.' || text === '..') throw new TypeError(`invalid path parameter '${text}'`);
+    if (text === '' || text === '.' || text === '..') throw new RequestValidationError('id', `'${text}' is not a valid path parameter`);
     out += encodeURIComponent(text) + (strings[i + 1] ?? '');
   });
   return out;

@@ -51,7 +51,7 @@ const isPlainAddress = (v: unknown) =>
   v === undefined ||
   (isObject(v) && optString(v.name) && optString(v.street) && optString(v.postalCode) && optString(v.postalArea) && optString(v.country));
 
-/** The capabilities answer (reference 6.9), checked by hand. @internal */
+/** The capabilities answer (the IP's `CapabilitiesController`), checked by hand. @internal */
 export function isPlainCapabilities(value: unknown): boolean {
   if (!isObject(value) || !Array.isArray(value.capabilities)) return false;
   for (const c of value.capabilities) {

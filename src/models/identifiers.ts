@@ -1,8 +1,13 @@
 import { RequestValidationError } from '../errors.js';
 
 /**
- * Identifier helpers (reference 6.2): organisation numbers (9 digits, MOD11), the ISO 6523 `0192:` form,
- * on-behalf-of `0192:<org>:<sub>`, Norwegian personal ids (11 digits, two check digits) and NHN ids.
+ * Identifier helpers: organisation numbers (9 digits, MOD11), the ISO 6523 `0192:` form, on-behalf-of
+ * `0192:<org>:<sub>`, Norwegian personal ids (11 digits, two check digits) and NHN ids, as the IP's
+ * `PartnerIdentifier`, `Iso6523`, `PersonIdentifier` and `NhnIdentifier` read them.
+ *
+ * The IP does not check an organisation number's MOD11 check digit (its own test features send to
+ * `0192:910075924`), so a wrong one is only a warning here unless `strict` is set. What the IP refuses (a wrong
+ * length, letters, a malformed ICD prefix, a personal id with wrong check digits) is always refused.
  * @module
  */
 
@@ -35,13 +40,39 @@ export function isPersonalIdentifier(value: string): boolean {
 
 /** A parsed participant identifier. @category Identifiers */
 export type ParsedIdentifier =
-  | { kind: 'organisation'; icd: string; organisationNumber: string; onBehalfOf?: string; value: string; authority: 'iso6523-actorid-upis' }
+  | {
+      kind: 'organisation';
+      icd: string;
+      organisationNumber: string;
+      onBehalfOf?: string;
+      value: string;
+      authority: 'iso6523-actorid-upis';
+      /** Set when a `0192` organisation number has a wrong MOD11 check digit (accepted unless `strict`). */
+      warning?: string;
+    }
   | { kind: 'person'; personalIdentifier: string; value: string; authority: 'iso6523-actorid-upis' }
   | { kind: 'nhn'; scheme: 'her-id' | 'fastlege-for'; id: string; value: string; authority: 'nhn-actorid' };
 
 /**
+ * How strictly {@link parseIdentifier} treats an organisation number's check digit.
+ * @category Identifiers
+ */
+export interface IdentifierOptions {
+  /**
+   * Refuse an organisation number whose MOD11 check digit is wrong. The IP itself accepts it, so by default it is
+   * only a warning. @defaultValue false
+   */
+  strict?: boolean | undefined;
+  /** Called with the warning for a wrong check digit (when not `strict`). */
+  warn?: ((message: string) => void) | undefined;
+}
+
+/**
  * Parses a sender or receiver identifier in any form the IP accepts and returns its SBD form.
- * Throws a {@link RequestValidationError} naming `field` when the value is not valid.
+ * Throws a {@link RequestValidationError} naming `field` when the IP would refuse the value (wrong length, letters,
+ * a malformed ICD prefix, a personal id with wrong check digits). A `0192` organisation number with a wrong MOD11
+ * check digit is accepted with {@link ParsedIdentifier} `warning` set (and `options.warn` called), or refused with
+ * `options.strict`.
  *
  * @example
  * ```ts
@@ -51,11 +82,31 @@ export type ParsedIdentifier =
  * ```
  * @category Identifiers
  */
-export function parseIdentifier(input: string, field = 'identifier'): ParsedIdentifier {
+export function parseIdentifier(input: string, field = 'identifier', options: IdentifierOptions = {}): ParsedIdentifier {
+  if (typeof input !== 'string') {
+    throw new RequestValidationError(field, `must be a string, got ${input === null ? 'null' : typeof input}`);
+  }
   const value = input.trim();
+  if (value === '') throw new RequestValidationError(field, 'must not be empty');
+  const checkDigits = (org: string, part: string | undefined): string | undefined => {
+    const wrong = [org, part].filter((n): n is string => n !== undefined && !isOrganisationNumber(n));
+    if (wrong.length === 0) return undefined;
+    const why = `the organisation number ${wrong.join(' and ')} has a wrong MOD11 check digit`;
+    if (options.strict) throw invalid(field, input, `${why} (strictIdentifiers)`);
+    const warning = `${field}: ${why}; the IP does not check it, so it is sent as given`;
+    options.warn?.(warning);
+    return warning;
+  };
   if (/^\d{9}$/.test(value)) {
-    if (!isOrganisationNumber(value)) throw invalid(field, input, 'the organisation number has a wrong check digit');
-    return { kind: 'organisation', icd: '0192', organisationNumber: value, value: `0192:${value}`, authority: 'iso6523-actorid-upis' };
+    const warning = checkDigits(value, undefined);
+    return {
+      kind: 'organisation',
+      icd: '0192',
+      organisationNumber: value,
+      value: `0192:${value}`,
+      authority: 'iso6523-actorid-upis',
+      ...(warning === undefined ? {} : { warning }),
+    };
   }
   if (/^\d{11}$/.test(value)) {
     if (!isPersonalIdentifier(value)) throw invalid(field, input, 'the personal identifier has wrong check digits');
@@ -74,11 +125,11 @@ export function parseIdentifier(input: string, field = 'identifier'): ParsedIden
   if (iso) {
     const [, icd, org, part, source] = iso as unknown as [string, string, string, string | undefined, string | undefined];
     if (part === '0' && source === '0') throw invalid(field, input, '":0:0" is reserved');
+    let warning: string | undefined;
     if (icd === '0192') {
-      if (!isOrganisationNumber(org)) throw invalid(field, input, 'the organisation number has a wrong check digit');
-      if (part !== undefined && !isOrganisationNumber(part)) {
-        throw invalid(field, input, 'the on-behalf-of organisation number has a wrong check digit');
-      }
+      if (!/^\d{9}$/.test(org)) throw invalid(field, input, 'a 0192 organisation number is 9 digits');
+      if (part !== undefined && !/^\d{9}$/.test(part)) throw invalid(field, input, 'the on-behalf-of organisation number is 9 digits');
+      warning = checkDigits(org, part);
     }
     return {
       kind: 'organisation',
@@ -87,6 +138,7 @@ export function parseIdentifier(input: string, field = 'identifier'): ParsedIden
       ...(part === undefined ? {} : { onBehalfOf: part }),
       value,
       authority: 'iso6523-actorid-upis',
+      ...(warning === undefined ? {} : { warning }),
     };
   }
   throw invalid(
@@ -106,6 +158,8 @@ function invalid(field: string, input: string, why: string): RequestValidationEr
  * @category Identifiers
  */
 export function toPrimaryIdentifier(value: string): string {
+  if (typeof value !== 'string')
+    throw new RequestValidationError('identifier', `must be a string, got ${value === null ? 'null' : typeof value}`);
   const iso = ISO6523.exec(value.trim());
   if (iso) return iso[2] as string;
   return value.trim();
@@ -116,15 +170,17 @@ export function toPrimaryIdentifier(value: string): string {
  * @category Identifiers
  */
 export function toPartOrPrimaryIdentifier(value: string): string {
+  if (typeof value !== 'string')
+    throw new RequestValidationError('identifier', `must be a string, got ${value === null ? 'null' : typeof value}`);
   const iso = ISO6523.exec(value.trim());
   if (iso) return (iso[3] ?? iso[2]) as string;
   return value.trim();
 }
 
 /** Builds the on-behalf-of form `0192:<ipOrg>:<subOrg>`. @category Identifiers */
-export function onBehalfOf(ipOrganisation: string, subOrganisation: string): string {
-  const ip = parseIdentifier(ipOrganisation, 'ipOrganisation');
-  const sub = parseIdentifier(subOrganisation, 'subOrganisation');
+export function onBehalfOf(ipOrganisation: string, subOrganisation: string, options: IdentifierOptions = {}): string {
+  const ip = parseIdentifier(ipOrganisation, 'ipOrganisation', options);
+  const sub = parseIdentifier(subOrganisation, 'subOrganisation', options);
   if (ip.kind !== 'organisation' || sub.kind !== 'organisation') {
     throw new RequestValidationError('onBehalfOf', 'both parts must be organisation numbers');
   }

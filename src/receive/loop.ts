@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { IntegrasjonspunktClient } from '../client.js';
-import { isApiError, isRequestValidationError, NotFoundError } from '../errors.js';
+import { EformidlingError, isApiError, isRequestValidationError, NotFoundError, RequestValidationError } from '../errors.js';
 import { messageIdOf, type StandardBusinessDocument, typeOf } from '../models/sbd.js';
 import { type IncomingFilter, normalizeIncomingFilter, type SpoolOptions } from '../resources/incoming.js';
 import { LockExpiredError } from './errors.js';
@@ -223,7 +223,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
   /** @internal */
   constructor(client: IntegrasjonspunktClient, handler: MessageHandler, options: ReceiveOptions = {}) {
     super();
-    if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+    if (typeof handler !== 'function') throw new RequestValidationError('handler', 'must be a function');
     this.#client = client;
     this.#handler = handler;
     this.#options = options;
@@ -235,7 +235,8 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
     this.#maxPollIntervalMs = Math.max(this.#pollIntervalMs, positive(options.maxPollIntervalMs ?? 30_000, 'maxPollIntervalMs'));
     this.#maxAttempts = positiveInt(options.maxAttempts ?? 5, 'maxAttempts');
     if (options.maxMessages !== undefined) positiveInt(options.maxMessages, 'maxMessages');
-    if (options.onPoison === 'deadLetter' && !options.deadLetterDir) throw new TypeError("onPoison: 'deadLetter' needs deadLetterDir");
+    if (options.onPoison === 'deadLetter' && !options.deadLetterDir)
+      throw new RequestValidationError('deadLetterDir', "is needed with onPoison: 'deadLetter'");
     this.done = new Promise<ReceiveReport>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -420,8 +421,8 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
   async #process(sbd: StandardBusinessDocument, peekedAt: number, filterService: string | undefined, release: () => void): Promise<void> {
     const messageId = messageIdOf(sbd);
     if (!messageId) {
-      this.#fail(undefined, 'peek', new Error('the IP returned an SBD without a messageId'));
-      this.emit('error', new Error('the IP returned an SBD without a messageId; it is left locked'));
+      this.#fail(undefined, 'peek', new EformidlingError('the IP returned an SBD without a messageId'));
+      this.emit('error', new EformidlingError('the IP returned an SBD without a messageId; it is left locked'));
       return;
     }
     const lockDeadline = new Date(peekedAt + this.#lockTimeoutMs);
@@ -655,12 +656,12 @@ function errorText(error: unknown): string {
 }
 
 function positive(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`${name} must be a positive number`);
+  if (typeof value !== 'number' || !(value > 0)) throw new RequestValidationError(name, 'must be a positive number');
   return value;
 }
 
 function positiveInt(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1`);
+  if (!Number.isInteger(value) || value < 1) throw new RequestValidationError(name, 'must be a whole number >= 1');
   return value;
 }
 

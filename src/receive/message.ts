@@ -3,6 +3,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type AsicContainer, type AsicEntry, type AsicLimits, type ExtractedFile, type ExtractOptions, openAsic } from '../asic/reader.js';
+import { EformidlingError } from '../errors.js';
 import { isReceiptType } from '../models/business-messages.js';
 import {
   businessMessageOf,
@@ -105,7 +106,7 @@ export class ReceivedAsic {
   }
 
   #assertLive(): void {
-    if (this.#disposed) throw new Error('the ASiC of this message was disposed (the message is done)');
+    if (this.#disposed) throw new EformidlingError('the ASiC of this message was disposed (the message is done)');
   }
 }
 

@@ -1,7 +1,7 @@
 import { RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { type Capabilities, CapabilitiesSchema } from '../models/capabilities.js';
-import { toPrimaryIdentifier } from '../models/identifiers.js';
+import { parseIdentifier } from '../models/identifiers.js';
 import type { RequestOptions } from '../transport/http.js';
 import { Resource } from './resource.js';
 
@@ -20,6 +20,8 @@ export interface CapabilitiesGetOptions extends RequestOptions {
 export class CapabilitiesResource extends Resource {
   /**
    * Looks up the receiver's capabilities. A `0192:` prefix is stripped (the IP wants bare ids).
+   * @param receiverIdentifier - an identifier as {@link parseIdentifier} reads it; anything else rejects with a
+   * {@link RequestValidationError} before any request.
    * @throws {@link NotFoundError} when the service registry does not know the receiver.
    * @example
    * ```ts
@@ -27,16 +29,23 @@ export class CapabilitiesResource extends Resource {
    * ```
    */
   get(receiverIdentifier: string, options: CapabilitiesGetOptions = {}): Promise<Capabilities> {
-    const id = toPrimaryIdentifier(receiverIdentifier);
-    if (!id) throw new RequestValidationError('receiverIdentifier', 'must not be empty');
-    const { process, securityLevel, ...requestOptions } = options;
-    if (securityLevel !== undefined && (!Number.isInteger(securityLevel) || securityLevel < 1 || securityLevel > 4)) {
-      throw new RequestValidationError('securityLevel', 'must be a whole number from 1 to 4');
-    }
-    return this.transport.json(
-      { method: 'GET', path: path`/api/capabilities/${id}`, query: { process, securityLevel } },
-      CapabilitiesSchema,
-      requestOptions,
-    );
+    return this.call(() => {
+      const parsed = parseIdentifier(receiverIdentifier, 'receiverIdentifier', this.transport.identifiers);
+      // The capabilities path takes the primary identifier: the organisation number without ICD, the fnr, the NHN id.
+      const id =
+        parsed.kind === 'organisation' ? parsed.organisationNumber : parsed.kind === 'person' ? parsed.personalIdentifier : parsed.value;
+      const { process, securityLevel, ...requestOptions } = options ?? {};
+      if (process !== undefined && (typeof process !== 'string' || process.trim() === '')) {
+        throw new RequestValidationError('options.process', 'must be a non-empty process URN');
+      }
+      if (securityLevel !== undefined && (!Number.isInteger(securityLevel) || securityLevel < 1 || securityLevel > 4)) {
+        throw new RequestValidationError('options.securityLevel', 'must be a whole number from 1 to 4');
+      }
+      return this.transport.json(
+        { method: 'GET', path: path`/api/capabilities/${id}`, query: { process, securityLevel } },
+        CapabilitiesSchema,
+        requestOptions,
+      );
+    });
   }
 }

@@ -1,11 +1,31 @@
+import { RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { type Conversation, ConversationSchema } from '../models/conversation.js';
 import type { Direction, ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
-import { identifierQuery, Resource } from './resource.js';
+import { checkId, checkKeys, checkString, identifierQuery, Resource } from './resource.js';
 
-/** Filters for `GET /api/conversations` (reference 3.5). @category Resources */
+const CONVERSATION_FILTER_KEYS = [
+  'conversationId',
+  'messageId',
+  'receiver',
+  'receiverIdentifier',
+  'sender',
+  'senderIdentifier',
+  'serviceIdentifier',
+  'messageReference',
+  'messageTitle',
+  'pollable',
+  'finished',
+  'direction',
+  'lastUpdateFrom',
+  'lastUpdateTo',
+  'sort',
+  'pageSize',
+];
+
+/** Filters for `GET /api/conversations` (the IP's `ConversationController`). @category Resources */
 export interface ConversationListFilter {
   conversationId?: string;
   messageId?: string;
@@ -35,33 +55,59 @@ export interface ConversationListFilter {
 export class ConversationsResource extends Resource {
   /** Searches conversations, newest first by default. */
   list(filter: ConversationListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<Conversation> {
-    const { pageSize, ...rest } = filter;
-    return this.paged('/api/conversations', ConversationSchema, identifierQuery(rest), options, pageSize);
+    return this.pagedCall(() => {
+      checkKeys(filter, CONVERSATION_FILTER_KEYS);
+      const { pageSize, ...rest } = filter ?? {};
+      for (const key of ['conversationId', 'messageId', 'receiver', 'sender', 'messageReference', 'messageTitle', 'direction'] as const) {
+        if (rest[key] !== undefined) checkString(rest[key], `filter.${key}`);
+      }
+      for (const key of ['pollable', 'finished'] as const) {
+        if (rest[key] !== undefined && typeof rest[key] !== 'boolean')
+          throw new RequestValidationError(`filter.${key}`, 'must be true or false');
+      }
+      for (const key of ['lastUpdateFrom', 'lastUpdateTo'] as const) {
+        const day = rest[key];
+        if (day !== undefined && (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))) {
+          throw new RequestValidationError(`filter.${key}`, 'must be a day as yyyy-MM-dd');
+        }
+      }
+      return this.paged('/api/conversations', ConversationSchema, identifierQuery(rest, this.transport.identifiers), options, pageSize);
+    });
   }
 
   /** An outgoing conversation by numeric id. @throws {@link NotFoundError} */
   get(id: number, options: RequestOptions = {}): Promise<Conversation> {
-    return this.transport.json({ method: 'GET', path: path`/api/conversations/${id}` }, ConversationSchema, options);
+    return this.call(() => {
+      checkId(id, 'id');
+      return this.transport.json({ method: 'GET', path: path`/api/conversations/${id}` }, ConversationSchema, options);
+    });
   }
 
   /** An outgoing conversation by messageId. @throws {@link NotFoundError} */
   getByMessageId(messageId: string, options: RequestOptions = {}): Promise<Conversation> {
-    return this.transport.json({ method: 'GET', path: path`/api/conversations/messageId/${messageId}` }, ConversationSchema, options);
+    return this.call(() => {
+      checkString(messageId, 'messageId');
+      return this.transport.json({ method: 'GET', path: path`/api/conversations/messageId/${messageId}` }, ConversationSchema, options);
+    });
   }
 
   /** Conversations the IP still polls the transport for. */
   queue(options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<Conversation> {
-    const { pageSize, ...requestOptions } = options;
-    return this.paged('/api/conversations/queue', ConversationSchema, {}, requestOptions, pageSize);
+    return this.pagedCall(() => {
+      const { pageSize, ...requestOptions } = options ?? {};
+      return this.paged('/api/conversations/queue', ConversationSchema, {}, requestOptions, pageSize);
+    });
   }
 
   /** Deletes a conversation and its statuses (always succeeds, also for unknown ids). */
   async delete(id: number, options: RequestOptions = {}): Promise<void> {
+    checkId(id, 'id');
     await this.transport.empty({ method: 'DELETE', path: path`/api/conversations/${id}` }, options);
   }
 
   /** Deletes the conversation of a messageId and its statuses. */
   async deleteByMessageId(messageId: string, options: RequestOptions = {}): Promise<void> {
+    checkString(messageId, 'messageId');
     await this.transport.empty({ method: 'DELETE', path: path`/api/conversations/messageId/${messageId}` }, options);
   }
 }

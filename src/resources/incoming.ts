@@ -8,17 +8,17 @@ import { AsicError } from '../asic/errors.js';
 import type { AsicLimits } from '../asic/reader.js';
 import { isApiError, RequestValidationError, TimeoutError } from '../errors.js';
 import { path } from '../internal/path.js';
-import { toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
+import { parseIdentifier, toPartOrPrimaryIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
 import { type StandardBusinessDocument, StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
 import { LockExpiredError } from '../receive/errors.js';
 import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from '../receive/message.js';
 import type { RequestOptions } from '../transport/http.js';
-import { Resource } from './resource.js';
+import { checkString, Resource } from './resource.js';
 
 /**
- * Filters for the incoming queue (reference 3.3). The IP silently ignores unknown filter names (a misspelt filter
+ * Filters for the incoming queue (`NextMoveMessageInController`). The IP silently ignores unknown filter names (a misspelt filter
  * would lock someone else's message), so the SDK rejects them; identifiers are sent bare (`0192:` stripped) and
  * service identifiers upper-case.
  * @category Resources
@@ -40,6 +40,9 @@ const FILTER_KEYS = new Set(['conversationId', 'messageId', 'receiverIdentifier'
  */
 export function normalizeIncomingFilter(filter: IncomingFilter = {}): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
+    throw new RequestValidationError('filter', 'must be an object such as { serviceIdentifier: "DPO" }');
+  }
   for (const [key, value] of Object.entries(filter)) {
     if (!FILTER_KEYS.has(key)) {
       throw new RequestValidationError(
@@ -49,8 +52,8 @@ export function normalizeIncomingFilter(filter: IncomingFilter = {}): Record<str
     }
     if (value === undefined) continue;
     if (typeof value !== 'string' || value.trim() === '') throw new RequestValidationError(`filter.${key}`, 'must be a non-empty string');
-    if (key === 'receiverIdentifier') out[key] = toPrimaryIdentifier(value);
-    else if (key === 'senderIdentifier') out[key] = toPartOrPrimaryIdentifier(value);
+    if (key === 'receiverIdentifier') out[key] = toPrimaryIdentifier(parseIdentifier(value, `filter.${key}`).value);
+    else if (key === 'senderIdentifier') out[key] = toPartOrPrimaryIdentifier(parseIdentifier(value, `filter.${key}`).value);
     else if (key === 'serviceIdentifier') out[key] = value.trim().toUpperCase();
     else out[key] = value.trim();
   }
@@ -110,9 +113,12 @@ export class IncomingResource extends Resource {
     filter: IncomingFilter & { pageSize?: number; sort?: string | string[] } = {},
     options: RequestOptions = {},
   ): PagedAsyncIterable<StandardBusinessDocument> {
-    const { pageSize, sort, ...rest } = filter;
-    const query = { ...normalizeIncomingFilter(rest), sort };
-    return this.paged('/api/messages/in', StandardBusinessDocumentSchema, query, options, pageSize);
+    return this.pagedCall(() => {
+      const { pageSize, sort, ...rest } = filter ?? {};
+      if (sort !== undefined) for (const s of Array.isArray(sort) ? sort : [sort]) checkString(s, 'filter.sort');
+      const query = { ...normalizeIncomingFilter(rest), sort };
+      return this.paged('/api/messages/in', StandardBusinessDocumentSchema, query, options, pageSize);
+    });
   }
 
   /**
@@ -121,12 +127,14 @@ export class IncomingResource extends Resource {
    * @remarks Not retried: a repeat after a lost response would lock a second message.
    */
   peek(filter: IncomingFilter = {}, options: RequestOptions = {}): Promise<StandardBusinessDocument | null> {
-    const query = normalizeIncomingFilter(filter);
-    return this.transport.jsonOrNull(
-      { method: 'GET', path: '/api/messages/in/peek', query, retry: false },
-      StandardBusinessDocumentSchema,
-      options,
-    );
+    return this.call(() => {
+      const query = normalizeIncomingFilter(filter);
+      return this.transport.jsonOrNull(
+        { method: 'GET', path: '/api/messages/in/peek', query, retry: false },
+        StandardBusinessDocumentSchema,
+        options,
+      );
+    });
   }
 
   /**
@@ -134,6 +142,7 @@ export class IncomingResource extends Resource {
    * @throws {@link BadRequestError} `MessageNotLockedException` when not locked; {@link NotFoundError} when unknown.
    */
   async pop(messageId: string, options: RequestOptions = {}): Promise<Download | null> {
+    checkString(messageId, 'messageId');
     const res = await this.transport.stream({ method: 'GET', path: path`/api/messages/in/pop/${messageId}` }, options);
     if (res.status === 204) {
       await res.body?.cancel();
@@ -147,7 +156,10 @@ export class IncomingResource extends Resource {
    * @throws {@link BadRequestError} `MessageNotLockedException` when the lock has expired.
    */
   delete(messageId: string, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
-    return this.transport.json({ method: 'DELETE', path: path`/api/messages/in/${messageId}` }, StandardBusinessDocumentSchema, options);
+    return this.call(() => {
+      checkString(messageId, 'messageId');
+      return this.transport.json({ method: 'DELETE', path: path`/api/messages/in/${messageId}` }, StandardBusinessDocumentSchema, options);
+    });
   }
 
   /**
@@ -205,6 +217,7 @@ export class IncomingResource extends Resource {
    * @internal
    */
   async fetchAsic(messageId: string, options: RequestOptions & SpoolOptions = {}): Promise<SpooledAsic | null> {
+    checkString(messageId, 'messageId');
     const threshold = options.spoolThresholdBytes ?? DEFAULT_SPOOL_THRESHOLD;
     const maxBytes = options.asicLimits?.maxContainerBytes ?? 4 * 1024 ** 3;
     const timeoutMs = options.timeoutMs ?? this.transport.timeoutMs;
@@ -246,6 +259,7 @@ export class IncomingResource extends Resource {
    * @internal
    */
   async acknowledge(messageId: string, options: RequestOptions = {}): Promise<'deleted' | 'gone' | 'not-locked'> {
+    checkString(messageId, 'messageId');
     try {
       const status = await this.transport.empty(
         { method: 'DELETE', path: path`/api/messages/in/${messageId}`, acceptStatus: [404] },

@@ -12,7 +12,7 @@ import {
 import type { PagedAsyncIterable } from '../pagination.js';
 import type { RequestOptions } from '../transport/http.js';
 import { toIssues } from '../transport/http.js';
-import { Resource } from './resource.js';
+import { checkId, Resource } from './resource.js';
 
 /**
  * `/api/subscriptions`: webhook subscriptions.
@@ -20,13 +20,18 @@ import { Resource } from './resource.js';
  */
 export class SubscriptionsResource extends Resource {
   list(options: RequestOptions & { pageSize?: number } = {}): PagedAsyncIterable<Subscription> {
-    const { pageSize, ...requestOptions } = options;
-    return this.paged('/api/subscriptions', SubscriptionSchema, {}, requestOptions, pageSize);
+    return this.pagedCall(() => {
+      const { pageSize, ...requestOptions } = options ?? {};
+      return this.paged('/api/subscriptions', SubscriptionSchema, {}, requestOptions, pageSize);
+    });
   }
 
   /** @throws {@link NotFoundError} */
   get(id: number, options: RequestOptions = {}): Promise<Subscription> {
-    return this.transport.json({ method: 'GET', path: path`/api/subscriptions/${id}` }, SubscriptionSchema, options);
+    return this.call(() => {
+      checkId(id, 'id');
+      return this.transport.json({ method: 'GET', path: path`/api/subscriptions/${id}` }, SubscriptionSchema, options);
+    });
   }
 
   /**
@@ -34,19 +39,23 @@ export class SubscriptionsResource extends Resource {
    * @throws {@link BadRequestError} with exception `SubscriptionWithSameNameAndPushEndpointAlreadyExists` for a duplicate.
    */
   create(params: SubscriptionCreateParams, options: RequestOptions = {}): Promise<Subscription> {
-    const body = check(SubscriptionCreateParamsSchema, params);
-    // Not retried: a repeat would be rejected as a duplicate (name + endpoint).
-    return this.transport.json({ method: 'POST', path: '/api/subscriptions', json: body }, SubscriptionSchema, options);
+    return this.call(() => {
+      const body = check(SubscriptionCreateParamsSchema, params);
+      // Not retried: a repeat would be rejected as a duplicate (name + endpoint).
+      return this.transport.json({ method: 'POST', path: '/api/subscriptions', json: body }, SubscriptionSchema, options);
+    });
   }
 
   /** Partial update: only the given fields change. */
   async update(id: number, params: SubscriptionUpdateParams, options: RequestOptions = {}): Promise<void> {
+    checkId(id, 'id');
     const body = check(SubscriptionUpdateParamsSchema, params);
     await this.transport.empty({ method: 'PUT', path: path`/api/subscriptions/${id}`, json: body }, options);
   }
 
   /** @throws {@link NotFoundError} when unknown. */
   async delete(id: number, options: RequestOptions = {}): Promise<void> {
+    checkId(id, 'id');
     await this.transport.empty({ method: 'DELETE', path: path`/api/subscriptions/${id}` }, options);
   }
 
@@ -119,5 +128,24 @@ function check<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
     const issues = toIssues(result.error);
     throw new RequestValidationError(issues[0]?.path || 'params', issues[0]?.message ?? 'invalid', issues);
   }
+  const endpoint = (result.data as { pushEndpoint?: unknown }).pushEndpoint;
+  if (typeof endpoint === 'string') checkPushEndpoint(endpoint);
   return result.data;
+}
+
+/**
+ * The IP POSTs events to the push endpoint (`UrlPusher`), so only an http(s) URL makes sense; a `javascript:`,
+ * `file:` or `data:` URL is refused before it reaches the IP's subscription store.
+ */
+function checkPushEndpoint(endpoint: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new RequestValidationError('pushEndpoint', 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RequestValidationError('pushEndpoint', `must be an http: or https: URL, not ${url.protocol}`);
+  }
+  if (!url.hostname) throw new RequestValidationError('pushEndpoint', 'must name a host');
 }

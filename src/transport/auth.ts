@@ -1,3 +1,5 @@
+import { RequestValidationError } from '../errors.js';
+
 /**
  * How the client authenticates to the IP (or to a gateway in front of it).
  * - `basic`: HTTP Basic, the IP v4 default.
@@ -28,10 +30,11 @@ export async function authHeader(auth: AuthOption | undefined): Promise<[string,
 
 /** Checks the option's shape up front so a typo fails at construction, not at the first request. @internal */
 export function validateAuth(auth: AuthOption | undefined): void {
-  if (!auth) return;
+  if (auth === undefined) return;
   const a = auth as { type?: string } & Record<string, unknown>;
+  if (typeof auth !== 'object' || auth === null) throw new RequestValidationError('auth', 'must be an object with a type');
   const fail = (why: string) => {
-    throw new TypeError(`auth: ${why}`);
+    throw new RequestValidationError('auth', why);
   };
   switch (a.type) {
     case 'basic':

@@ -1,9 +1,19 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { z } from 'zod';
-import { ApiError, ConnectionError, EformidlingError, ResponseValidationError, TimeoutError, type ValidationIssue } from '../errors.js';
-import { redactUrl } from '../internal/redact.js';
+import {
+  ApiError,
+  ConnectionError,
+  EformidlingError,
+  NotIntegrasjonspunktError,
+  RequestValidationError,
+  ResponseValidationError,
+  TimeoutError,
+  type ValidationIssue,
+} from '../errors.js';
+import { cleanServerText, redactUrl } from '../internal/redact.js';
 import { fastCheckOf } from '../models/common.js';
 import { ApiErrorBodySchema } from '../models/error-body.js';
+import type { IdentifierOptions } from '../models/identifiers.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import {
   Canceller,
@@ -42,6 +52,7 @@ export interface TransportOptions {
   retry?: RetryOptions | number | false | undefined;
   fetch?: FetchLike | undefined;
   logger?: Logger | undefined;
+  strictIdentifiers?: boolean | undefined;
 }
 
 /** Query parameters; `undefined` values are left out, arrays repeat the name. @internal */
@@ -64,7 +75,7 @@ export interface HttpRequest {
    * POST is never retried unless the caller knows the repeat is harmless.
    */
   retry?: boolean | undefined;
-  /** Upload settings: streams need `duplex: 'half'`, and `redirect: 'error'` stops fetch from buffering them. */
+  /** Upload settings: streams need `duplex: 'half'`. */
   upload?: boolean | undefined;
   /** Status codes treated as success besides 2xx (e.g. 404 for "delete returned false"). */
   acceptStatus?: readonly number[] | undefined;
@@ -105,21 +116,33 @@ export class Transport {
   readonly #logging: boolean;
   #staticAuth: [string, string] | undefined | null = null;
   readonly #dynamicAuth: boolean;
-  readonly options: TransportOptions;
+  /** How identifiers given to the resources are checked (`strictIdentifiers`, warnings to the logger). */
+  readonly identifiers: IdentifierOptions;
 
+  // The options (with the credentials in `auth`, `headers` and `tls`) are not kept: only private fields hold what the
+  // requests need, so `util.inspect()` and `JSON.stringify()` of a client never show a secret.
   constructor(options: TransportOptions) {
-    this.options = options;
-    this.baseUrl = normalizeBaseUrl(options.baseUrl);
-    this.userAgent = buildUserAgent(options.userAgent);
+    this.baseUrl = asOption('baseUrl', () => normalizeBaseUrl(options.baseUrl));
+    this.userAgent = asOption('userAgent', () => buildUserAgent(options.userAgent));
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0');
-    this.retry = resolveRetry(options.retry);
-    validateAuth(options.auth);
+    if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || this.timeoutMs > 2_147_483_647) {
+      throw new RequestValidationError('timeoutMs', 'must be a number of milliseconds > 0');
+    }
+    this.retry = asOption('retry', () => resolveRetry(options.retry));
+    asOption('auth', () => validateAuth(options.auth));
     this.#auth = options.auth;
     this.#dynamicAuth = options.auth?.type === 'bearer' && 'getToken' in options.auth;
     this.logger = options.logger ?? silentLogger;
     this.#logging = options.logger !== undefined;
+    if (options.strictIdentifiers !== undefined && typeof options.strictIdentifiers !== 'boolean') {
+      throw new RequestValidationError('strictIdentifiers', 'must be true or false');
+    }
+    const logger = this.logger;
+    this.identifiers = { strict: options.strictIdentifiers === true, warn: (message) => logger.warn(message) };
     const headers: Record<string, string> = {};
+    if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null)) {
+      throw new RequestValidationError('headers', 'must be an object of header names and values');
+    }
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     headers['user-agent'] = this.userAgent;
     // A header that can never be sent would otherwise fail each request as a (retried) connection error.
@@ -128,14 +151,17 @@ export class Transport {
         validateHeaderName(name);
         validateHeaderValue(name, value);
       } catch {
-        throw new TypeError(
-          `header '${name}' cannot be sent: ${JSON.stringify(value)} (HTTP allows no line breaks or characters beyond Latin-1)`,
+        // The value is not echoed: a custom header may carry a credential.
+        throw new RequestValidationError(
+          name === 'user-agent' ? 'userAgent' : `headers.${name}`,
+          'cannot be sent (HTTP allows no line breaks or characters beyond Latin-1 in a header name or value)',
         );
       }
     }
     this.#headers = headers;
-    if (options.tls && options.fetch) throw new TypeError('give either tls or fetch, not both');
-    this.#tlsAgent = options.tls ? createTlsAgent(options.tls) : undefined;
+    if (options.tls && options.fetch) throw new RequestValidationError('tls', 'give either tls or fetch, not both');
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new RequestValidationError('fetch', 'must be a function');
+    this.#tlsAgent = options.tls ? asOption('tls', () => createTlsAgent(options.tls as TlsOptions)) : undefined;
     this.#fetch = this.#tlsAgent ? createTlsFetch(this.#tlsAgent) : (options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
     this.#customFetch = options.fetch !== undefined;
     this.#origin = new URL(this.baseUrl).origin;
@@ -199,6 +225,8 @@ export class Transport {
 
   #run<T>(req: HttpRequest, options: RequestOptions = {}, reader: Reader<T>): Promise<T> {
     // Not async: one promise less per request (an aborted signal rejects in the attempt, before any I/O).
+    const invalid = checkRequestOptions(options);
+    if (invalid) return Promise.reject(invalid);
     const replayable =
       req.body === undefined ||
       typeof req.body === 'function' ||
@@ -293,30 +321,38 @@ export class Transport {
         });
         wire = new DirectResponse(data);
       } else {
-        const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: (controller as AbortController).signal };
+        // Redirects are never followed: fetch would carry every header but Authorization (an API-key header
+        // included) to the other host. A 3xx is reported below, as on the direct path.
+        const init: RequestInit & { duplex?: 'half' } = {
+          method: req.method,
+          headers,
+          signal: (controller as AbortController).signal,
+          redirect: 'manual',
+        };
         if (body !== undefined) init.body = body;
-        if (req.upload) {
-          init.redirect = 'error';
-          init.duplex = 'half';
-        }
+        if (req.upload) init.duplex = 'half';
         res = await this.#fetch(url, init);
         if ('wire' in reader) wire = new FetchResponse(res);
       }
       const status = (wire ?? (res as Response)).status;
       if (this.#logging) this.logger.debug(`← ${status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
       if (status >= 400 && !req.acceptStatus?.includes(status)) {
-        throw await toApiError(wire ?? new FetchResponse(res as Response), req.method, url);
+        throw await toApiError(wire ?? new FetchResponse(res as Response), req.method, url, this.baseUrl, req.path);
       }
-      if (dispatcher && status >= 300 && status < 400) {
-        // fetch would follow it; the IP never redirects an API call, so this is a gateway or a wrong baseUrl.
-        const location = (wire as WireResponse).headers.get('location');
-        (wire as WireResponse).cancel();
+      if (status >= 300 && status < 400) {
+        // One policy on both paths: the IP never redirects an API call, so this is a gateway or a wrong baseUrl, and
+        // following it could hand the credentials to another host.
+        const response = wire ?? new FetchResponse(res as Response);
+        const location = response.headers.get('location');
+        response.cancel();
         throw ApiError.from({
           status,
           method: req.method,
           url,
           body: undefined,
-          rawBody: `redirected${location ? ` to ${location}` : ''}; set baseUrl to the address the IP answers on`,
+          message:
+            `${req.method} ${req.path} was redirected (${status})${location ? ` to ${redactUrl(cleanServerText(location, 300))}` : ''}; ` +
+            'the SDK never follows a redirect (the integrasjonspunkt does not send one): set baseUrl to the address the IP answers on',
         });
       }
       const ctx: ReadContext = {
@@ -368,16 +404,41 @@ export class Transport {
   }
 }
 
+/** The per-call options' problem, if any (a bad `timeoutMs` would time out at once, a bad `signal` fail late). */
+function checkRequestOptions(options: RequestOptions): RequestValidationError | undefined {
+  if (typeof options !== 'object' || options === null) return new RequestValidationError('options', 'must be an object');
+  const { timeoutMs, signal } = options;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2_147_483_647)) {
+    return new RequestValidationError('options.timeoutMs', 'must be a number of milliseconds > 0');
+  }
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
+    return new RequestValidationError('options.signal', 'must be an AbortSignal');
+  }
+  return undefined;
+}
+
+/** Runs an option's check; a plain error from it becomes a {@link RequestValidationError} naming the option. */
+function asOption<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof EformidlingError) throw error;
+    const message = error instanceof Error ? error.message.replace(new RegExp(`^${field}[.:]?\\s*`), '') : String(error);
+    throw new RequestValidationError(field, message);
+  }
+}
+
 function normalizeBaseUrl(input: string | URL): string {
+  if (typeof input !== 'string' && !(input instanceof URL)) throw new RequestValidationError('baseUrl', 'is required: a string or URL');
   let url: URL;
   try {
     url = new URL(String(input));
   } catch {
-    throw new TypeError(`baseUrl '${String(input)}' is not a valid URL`);
+    throw new RequestValidationError('baseUrl', `'${redactUrl(String(input))}' is not a valid URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('baseUrl must be http: or https:');
-  if (url.username || url.password) throw new TypeError('put credentials in auth, not in baseUrl');
-  if (url.search || url.hash) throw new TypeError('baseUrl must not have a query or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestValidationError('baseUrl', 'must be http: or https:');
+  if (url.username || url.password) throw new RequestValidationError('baseUrl', 'put credentials in auth, not in baseUrl');
+  if (url.search || url.hash) throw new RequestValidationError('baseUrl', 'must not have a query or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -467,7 +528,17 @@ class FetchResponse implements WireResponse {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-async function toApiError(res: WireResponse, method: string, url: string): Promise<ApiError> {
+/**
+ * True for the IP's error JSON (`IntegrasjonspunktErrorController`): it always carries `status` and at least one of
+ * `error`, `path`, `exception`. A gateway's or another server's JSON lacks them.
+ */
+function isIpErrorBody(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.status === 'number' && (typeof v.error === 'string' || typeof v.path === 'string' || typeof v.exception === 'string');
+}
+
+async function toApiError(res: WireResponse, method: string, url: string, baseUrl: string, requestPath: string): Promise<ApiError> {
   let raw = '';
   try {
     raw = (await res.textUpTo(MAX_ERROR_BODY)).slice(0, MAX_ERROR_BODY);
@@ -475,13 +546,21 @@ async function toApiError(res: WireResponse, method: string, url: string): Promi
     // The body broke off; the status still tells.
   }
   let body: z.output<typeof ApiErrorBodySchema> | undefined;
+  let ipError = false;
   if (raw) {
     try {
-      const parsed = ApiErrorBodySchema.safeParse(JSON.parse(raw));
+      const json: unknown = JSON.parse(raw);
+      ipError = isIpErrorBody(json);
+      const parsed = ApiErrorBodySchema.safeParse(json);
       if (parsed.success) body = parsed.data;
     } catch {
       // Not JSON (e.g. a gateway's HTML page): keep the raw text.
     }
+  }
+  // Every 404 of the IP's API carries its error JSON (`MessageNotFoundException`, `NoResourceFoundException`, ...);
+  // an HTML page, an empty body or another JSON means baseUrl points somewhere else.
+  if (res.status === 404 && !ipError) {
+    return new NotIntegrasjonspunktError({ status: 404, method, url, rawBody: raw, headers: res.headers, baseUrl, requestPath });
   }
   return ApiError.from({ status: res.status, method, url, body, rawBody: raw, headers: res.headers });
 }
@@ -494,7 +573,16 @@ export async function parseJson<S extends z.ZodType>(res: WireResponse, schema: 
     data = JSON.parse(raw);
   } catch {
     throw new ResponseValidationError({
-      issues: [{ path: '', message: raw ? 'the body is not valid JSON' : 'the body is empty' }],
+      issues: [
+        {
+          path: '',
+          message: !raw
+            ? 'the body is empty'
+            : /^\s*</.test(raw)
+              ? 'the body is an HTML or XML page, not JSON: is baseUrl an integrasjonspunkt API?'
+              : 'the body is not valid JSON',
+        },
+      ],
       rawBody: raw,
       status: res.status,
       method: ctx.method,

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { RequestValidationError } from '../errors.js';
 import { loadUndici } from './direct.js';
 
 /**
@@ -34,7 +35,10 @@ export interface TlsAgent {
 export function createTlsAgent(tls: TlsOptions): TlsAgent {
   const rejectUnauthorized = (tls as { rejectUnauthorized?: unknown }).rejectUnauthorized;
   if (rejectUnauthorized === false) {
-    throw new TypeError("tls: certificate verification cannot be switched off; give the IP's CA in tls.ca instead");
+    throw new RequestValidationError(
+      'tls.rejectUnauthorized',
+      "certificate verification cannot be switched off; give the IP's CA in tls.ca instead",
+    );
   }
   let ready: Dispatcher | undefined;
   let loading: Promise<Dispatcher> | undefined;

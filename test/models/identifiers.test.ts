@@ -74,13 +74,17 @@ describe('parseIdentifier', () => {
 
   it('names the field and says what is wrong', () => {
     const cases: Array<[string, RegExp]> = [
-      ['910075919', /wrong check digit/],
+      ['91007591', /expected an organisation number/],
+      ['91007591a', /expected an organisation number/],
+      ['0192:91007591', /9 digits/],
+      ['0192:91007591x', /9 digits/],
+      ['0192:910075918:12345', /on-behalf-of organisation number is 9 digits/],
+      ['192:910075918', /expected an organisation number/],
+      ['01920:910075918', /expected an organisation number/],
       ['09118532323', /wrong check digits/],
       ['her-id:0', /positive integer/],
       ['fastlege-for:12345678901', /valid personal identifier/],
       ['0192:910075918:0:0', /reserved/],
-      ['0192:910075919', /wrong check digit/],
-      ['0192:910075918:910077474', /on-behalf-of/],
       ['kommune', /expected an organisation number/],
     ];
     for (const [input, why] of cases) {
@@ -94,6 +98,49 @@ describe('parseIdentifier', () => {
       expect(error, input).toBeInstanceOf(RequestValidationError);
       expect((error as RequestValidationError).field).toBe('receiver');
       expect((error as Error).message, input).toMatch(why);
+    }
+  });
+});
+
+describe('a wrong MOD11 check digit (the IP does not check it)', () => {
+  it('is accepted with a warning by default, as the IP accepts 0192:910075924 in its own tests', () => {
+    const warnings: string[] = [];
+    const parsed = parseIdentifier('0192:910075924', 'receiver', { warn: (m) => warnings.push(m) });
+    expect(parsed).toMatchObject({ kind: 'organisation', organisationNumber: '910075924', value: '0192:910075924' });
+    expect(parsed.kind === 'organisation' && parsed.warning).toMatch(/^receiver: the organisation number 910075924 has a wrong MOD11/);
+    expect(warnings).toHaveLength(1);
+    expect(parseIdentifier('910075919').value).toBe('0192:910075919');
+    expect(parseIdentifier('0192:910075918:910077474')).toMatchObject({ onBehalfOf: '910077474' });
+    // A valid number carries no warning.
+    expect(parseIdentifier('910075918')).not.toHaveProperty('warning');
+  });
+
+  it('is refused with strict, naming the field', () => {
+    for (const input of ['910075919', '0192:910075919', '0192:910075918:910077474']) {
+      expect(() => parseIdentifier(input, 'receiver', { strict: true }), input).toThrow(
+        expect.objectContaining({
+          name: 'RequestValidationError',
+          field: 'receiver',
+          message: expect.stringMatching(/wrong MOD11 check digit/),
+        }),
+      );
+    }
+  });
+
+  it('never skips the checks the IP makes: personal ids keep both check digits', () => {
+    expect(() => parseIdentifier('09118532323')).toThrow(/wrong check digits/);
+  });
+
+  it('toPrimaryIdentifier and toPartOrPrimaryIdentifier refuse a non-string as a RequestValidationError', () => {
+    expect(() => toPrimaryIdentifier(null as never)).toThrow(RequestValidationError);
+    expect(() => toPartOrPrimaryIdentifier(undefined as never)).toThrow(RequestValidationError);
+  });
+
+  it('refuses null, numbers and empty strings as a RequestValidationError naming the field (not a TypeError)', () => {
+    for (const input of [null, undefined, 910075918, '', '   ']) {
+      expect(() => parseIdentifier(input as never, 'receiver'), String(input)).toThrow(
+        expect.objectContaining({ name: 'RequestValidationError', field: 'receiver' }),
+      );
     }
   });
 });

@@ -485,8 +485,8 @@ describe('the receive loop', () => {
   });
 
   it('validates its options', () => {
-    expect(() => ctx.client.receive(() => {}, { concurrency: 0 })).toThrow(RangeError);
+    expect(() => ctx.client.receive(() => {}, { concurrency: 0 })).toThrow(RequestValidationError);
     expect(() => ctx.client.receive(() => {}, { onPoison: 'deadLetter' })).toThrow(/deadLetterDir/);
-    expect(() => ctx.client.receive(undefined as never)).toThrow(TypeError);
+    expect(() => ctx.client.receive(undefined as never)).toThrow(RequestValidationError);
   });
 });

@@ -37,10 +37,10 @@ describe('ip.capabilities.get', () => {
     expect((error as NotFoundError).exception).toBe('IdentifierNotFoundException');
   });
 
-  it('checks its arguments before sending anything', () => {
+  it('checks its arguments before sending anything, as a rejected promise (never a synchronous throw)', async () => {
     const ip = ctx.client(KOMMUNE);
-    expect(() => ip.capabilities.get('')).toThrow(RequestValidationError);
-    expect(() => ip.capabilities.get(DEPARTEMENT, { securityLevel: 7 })).toThrow(RequestValidationError);
+    await expect(ip.capabilities.get('')).rejects.toThrow(RequestValidationError);
+    await expect(ip.capabilities.get(DEPARTEMENT, { securityLevel: 7 })).rejects.toThrow(RequestValidationError);
   });
 
   it('maps an injected 500 and retries a 503', async () => {

@@ -46,7 +46,8 @@ describe('ip.statuses', () => {
     for await (const s of ip.statuses.list({ fromDateTime: new Date(now + 3_600_000), toDateTime: new Date(now + 7_200_000) }))
       none.push(s.status);
     expect(none).toEqual([]);
-    expect(() => ip.statuses.list({ fromDateTime: new Date() })).toThrow(RequestValidationError);
+    // Changed on purpose (issue 14): a bad argument rejects on iteration instead of throwing synchronously.
+    await expect(ip.statuses.list({ fromDateTime: new Date() }).byPage().next()).rejects.toThrow(RequestValidationError);
   });
 
   it('gives an empty history for an unknown messageId (the IP answers 200, not 404)', async () => {

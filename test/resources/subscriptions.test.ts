@@ -62,12 +62,12 @@ describe('ip.subscriptions', () => {
     expect(left).toEqual([]);
   });
 
-  it('validates the body locally, naming the field', () => {
+  it('validates the body locally, naming the field, as a rejected promise', async () => {
     const ip = ctx.client(KOMMUNE);
-    const bad = (params: unknown) => () => ip.subscriptions.create(params as never);
-    expect(bad({ name: 'x', pushEndpoint: 'not a url', resource: 'all', event: 'all' })).toThrow(RequestValidationError);
-    expect(bad({ name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'nonexistent' })).toThrow(/event/);
-    expect(bad({ name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'all', filter: 'colour=red' })).toThrow(/filter/);
-    expect(bad({ id: 3, name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'all' })).toThrow(RequestValidationError);
+    const bad = (params: unknown) => ip.subscriptions.create(params as never);
+    await expect(bad({ name: 'x', pushEndpoint: 'not a url', resource: 'all', event: 'all' })).rejects.toThrow(RequestValidationError);
+    await expect(bad({ name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'nonexistent' })).rejects.toThrow(/event/);
+    await expect(bad({ name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'all', filter: 'colour=red' })).rejects.toThrow(/filter/);
+    await expect(bad({ id: 3, name: 'x', pushEndpoint: HOOK, resource: 'all', event: 'all' })).rejects.toThrow(RequestValidationError);
   });
 });

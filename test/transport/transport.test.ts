@@ -12,6 +12,7 @@ import {
   type Logger,
   NotFoundError,
   PayloadTooLargeError,
+  RequestValidationError,
   ResponseValidationError,
   ServerError,
   TimeoutError,
@@ -107,14 +108,15 @@ describe('error mapping', () => {
     expect(error.description).toBe('more');
   });
 
-  it('keeps a non-JSON error body as text', async () => {
+  it('keeps a non-JSON error body as cleaned text (no raw HTML)', async () => {
     server.use(http.get(`${BASE}/api/conversations/1`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502 })));
     const error = (await client({ retry: false })
       .conversations.get(1)
       .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ServerError);
     expect(error.exception).toBeUndefined();
-    expect(error.message).toContain('<html>Bad gateway</html>');
+    expect(error.message).toContain('HTML page: Bad gateway');
+    expect(error.message).not.toContain('<html>');
   });
 });
 
@@ -302,8 +304,13 @@ describe('response validation', () => {
     expect(error.status).toBe(200);
   });
 
-  it('reports a 2xx body that is not JSON', async () => {
+  it('reports a 2xx body that is not JSON, and says when it is a page (baseUrl is not an IP)', async () => {
     server.use(http.get(`${BASE}/api/capabilities/910075918`, () => new HttpResponse('<html/>', { status: 200 })));
+    await expect(client().capabilities.get('910075918')).rejects.toMatchObject({
+      name: 'ResponseValidationError',
+      issues: [{ path: '', message: 'the body is an HTML or XML page, not JSON: is baseUrl an integrasjonspunkt API?' }],
+    });
+    server.use(http.get(`${BASE}/api/capabilities/910075918`, () => new HttpResponse('OK', { status: 200 })));
     await expect(client().capabilities.get('910075918')).rejects.toMatchObject({
       name: 'ResponseValidationError',
       issues: [{ path: '', message: 'the body is not valid JSON' }],
@@ -383,7 +390,7 @@ describe('request headers', () => {
   });
 
   it('rejects a malformed auth option at construction', () => {
-    expect(() => client({ auth: { type: 'digest' } as never })).toThrow(TypeError);
+    expect(() => client({ auth: { type: 'digest' } as never })).toThrow(RequestValidationError);
     expect(() => client({ auth: { type: 'basic', username: 'a:b', password: 'x' } })).toThrow(/":"/);
   });
 });
@@ -405,9 +412,9 @@ describe('base URL', () => {
 
   it('rejects credentials, queries and other schemes in baseUrl', () => {
     expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://u:p@ip.test' })).toThrow(/auth/);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://ip.test/?a=1' })).toThrow(TypeError);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'ftp://ip.test' })).toThrow(TypeError);
-    expect(() => new IntegrasjonspunktClient({ baseUrl: 'not a url' })).toThrow(TypeError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'http://ip.test/?a=1' })).toThrow(RequestValidationError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'ftp://ip.test' })).toThrow(RequestValidationError);
+    expect(() => new IntegrasjonspunktClient({ baseUrl: 'not a url' })).toThrow(RequestValidationError);
   });
 
   it('encodes path parameters so an id cannot escape its segment', async () => {
@@ -422,7 +429,7 @@ describe('base URL', () => {
       .outgoing.get('a/../b?c')
       .catch(() => undefined);
     expect(path).toBe('/api/messages/out/a%2F..%2Fb%3Fc');
-    expect(() => client().outgoing.get('..')).toThrow(TypeError);
+    expect(() => client().outgoing.get('..')).toThrow(RequestValidationError);
   });
 
   it('derives a client with other options and leaves the original alone', () => {
@@ -527,6 +534,6 @@ describe('pagination', () => {
 
   it('rejects a page size the IP would cap', async () => {
     const iterator = client().statuses.list().byPage({ pageSize: 5000 });
-    await expect(iterator.next()).rejects.toThrow(RangeError);
+    await expect(iterator.next()).rejects.toThrow(RequestValidationError);
   });
 });

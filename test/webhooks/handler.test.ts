@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { createWebhookHandler, type StatusEvent, type WebhookEvent, type WebhookHandlerOptions } from 'eformidling';
+import { createWebhookHandler, RequestValidationError, type StatusEvent, type WebhookEvent, type WebhookHandlerOptions } from 'eformidling';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const servers: Server[] = [];
@@ -227,7 +227,7 @@ describe('createWebhookHandler over node:http', () => {
           this.push(Buffer.alloc(64 * 1024, 32));
         },
       }),
-      { method: 'POST', headers: {} },
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
     );
     const sent: Array<[number, string]> = [];
     const res = {
@@ -267,6 +267,7 @@ describe('createWebhookHandler over node:http', () => {
   });
 
   it('rejects a bad maxBodyBytes', () => {
-    expect(() => createWebhookHandler({ maxBodyBytes: 0 })).toThrow(RangeError);
+    // Changed on purpose (issue 12): every error the SDK throws is an EformidlingError.
+    expect(() => createWebhookHandler({ maxBodyBytes: 0 })).toThrow(RequestValidationError);
   });
 });
