@@ -422,6 +422,8 @@ export const isConnectionError = guard(ConnectionError, ['ConnectionError']);
 export const isTimeoutError = guard(TimeoutError, ['TimeoutError']);
 /** True when a 2xx body failed its schema. @category Errors */
 export const isResponseValidationError = guard(ResponseValidationError, ['ResponseValidationError']);
+/** True for a 404 with the IP's error JSON: no such message, conversation or receiver (not a wrong URL). @category Errors */
+export const isNotFoundError = guard(NotFoundError, ['NotFoundError']);
 /** True when `baseUrl` does not point at an integrasjonspunkt (a 404 without its error JSON). @category Errors */
 export const isNotIntegrasjonspunktError = guard(NotIntegrasjonspunktError, ['NotIntegrasjonspunktError']);
 /** True when our own pre-flight validation failed. @category Errors */

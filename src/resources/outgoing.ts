@@ -9,7 +9,7 @@ import { findOutgoing } from '../send/outcome.js';
 import { type RequestOptions, toIssues } from '../transport/http.js';
 import { isAmbiguous } from '../transport/retry.js';
 import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
-import { identifierQuery, Resource } from './resource.js';
+import { checkString, identifierQuery, Resource } from './resource.js';
 
 /** Filters for `GET /api/messages/out` (NextMoveMessageOutController). @category Resources */
 export interface OutgoingListFilter {
@@ -86,6 +86,7 @@ export class OutgoingResource extends Resource {
    * `DuplicateFilenameException`, the earlier attempt got through and its response was lost, so it counts as done.
    */
   async upload(messageId: string, file: Upload, options: UploadOptions = {}): Promise<void> {
+    checkString(messageId, 'messageId');
     const { title = file.title, onProgress, ...requestOptions } = options;
     if (!file || typeof file.filename !== 'string' || !file.filename)
       throw new RequestValidationError('file.filename', 'must not be empty');
@@ -131,8 +132,11 @@ export class OutgoingResource extends Resource {
    * its internal queue and transmits it later, so a second send can transmit it twice. `ip.send()` repeats it only
    * after a refusal (408, 429, 503) and otherwise waits for the outcome.
    */
-  async send(messageId: string, options: RequestOptions = {}): Promise<void> {
-    await this.transport.empty({ method: 'POST', path: path`/api/messages/out/${messageId}`, retry: false }, options);
+  send(messageId: string, options: RequestOptions = {}): Promise<void> {
+    return this.call(async () => {
+      checkString(messageId, 'messageId');
+      await this.transport.empty({ method: 'POST', path: path`/api/messages/out/${messageId}`, retry: false }, options);
+    });
   }
 
   /**
@@ -141,24 +145,32 @@ export class OutgoingResource extends Resource {
    * upload commit before the send stage in NextMoveMessageOutController.createAndSendMessage); `ip.send()` cleans that up for you.
    */
   sendMultipart(sbd: StandardBusinessDocument, files: readonly Upload[], options: RequestOptions = {}): Promise<StandardBusinessDocument> {
-    const body = withMessageId(validateSbd(sbd));
-    return sendMultipart(this.transport, body, files, options);
+    return this.call(() => sendMultipart(this.transport, withMessageId(validateSbd(sbd)), files, options));
   }
 
   /** A created-but-not-sent message. @throws {@link NotFoundError} when unknown or already transmitted. */
   get(messageId: string, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
-    return this.transport.json({ method: 'GET', path: path`/api/messages/out/${messageId}` }, StandardBusinessDocumentSchema, options);
+    return this.call(() => {
+      checkString(messageId, 'messageId');
+      return this.transport.json({ method: 'GET', path: path`/api/messages/out/${messageId}` }, StandardBusinessDocumentSchema, options);
+    });
   }
 
   /** The outgoing queue: messages created but not yet transmitted. */
   list(filter: OutgoingListFilter = {}, options: RequestOptions = {}): PagedAsyncIterable<StandardBusinessDocument> {
-    const { pageSize, ...rest } = filter;
-    return this.paged('/api/messages/out', StandardBusinessDocumentSchema, identifierQuery(rest), options, pageSize);
+    return this.pagedCall(() => {
+      const { pageSize, ...rest } = filter;
+      const query = identifierQuery(rest, this.transport.identifiers);
+      return this.paged('/api/messages/out', StandardBusinessDocumentSchema, query, options, pageSize);
+    });
   }
 
   /** Deletes a created message and its files (always succeeds; statuses stay). */
-  async delete(messageId: string, options: RequestOptions = {}): Promise<void> {
-    await this.transport.empty({ method: 'DELETE', path: path`/api/messages/out/${messageId}` }, options);
+  delete(messageId: string, options: RequestOptions = {}): Promise<void> {
+    return this.call(async () => {
+      checkString(messageId, 'messageId');
+      await this.transport.empty({ method: 'DELETE', path: path`/api/messages/out/${messageId}` }, options);
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IntegrasjonspunktClient } from '../client.js';
-import { isApiError, isRequestValidationError, RequestValidationError } from '../errors.js';
+import { isApiError, isNotFoundError, isRequestValidationError, RequestValidationError } from '../errors.js';
 import type { Capability } from '../models/capabilities.js';
 import { parseIdentifier, toPrimaryIdentifier } from '../models/identifiers.js';
 import { businessMessageOf, messageIdOf, processOf, type StandardBusinessDocument } from '../models/sbd.js';
@@ -116,7 +116,9 @@ export async function sendMessage(
   if (!(max >= 0)) throw new RequestValidationError('oneStepMaxBytes', 'must be a number >= 0');
   checkOutcomeTimeout(options);
   const chosen = strategy === 'auto' ? chooseStrategy(files, max) : strategy;
-  const sbd = withMessageId(await validateSend(input.sbd, files, { oneStep: chosen === 'one-step' }));
+  const sbd = withMessageId(
+    await validateSend(input.sbd, files, { oneStep: chosen === 'one-step', identifiers: client.transport.identifiers }),
+  );
   options.signal?.throwIfAborted();
   return chosen === 'one-step' ? oneStep(client, sbd, files, options) : multiStep(client, sbd, files, options);
 }
@@ -347,7 +349,7 @@ export async function resumeSend(
   checkOutcomeTimeout(options);
   // 404 NotFoundError: unknown, or already transmitted (then there is nothing to resume).
   const stored = await client.outgoing.get(messageId, requestOptions(options));
-  await validateSend(stored, files, { oneStep: false });
+  await validateSend(stored, files, { oneStep: false, identifiers: client.transport.identifiers });
   await uploadAll(client, messageId, files, options, true);
   await sendStep(client, messageId, options);
   return stored;
@@ -374,7 +376,7 @@ export async function sendTo(
 ): Promise<StandardBusinessDocument> {
   if (typeof receiver !== 'string') throw new RequestValidationError('receiver', 'is required');
   if (!message?.standardBusinessDocumentHeader) throw new RequestValidationError('message', 'must be a StandardBusinessDocument');
-  const parsed = parseIdentifier(receiver, 'receiver');
+  const parsed = parseIdentifier(receiver, 'receiver', client.transport.identifiers);
   const header = message.standardBusinessDocumentHeader;
   const existing = header.receiver?.[0]?.identifier.value;
   if (
@@ -388,7 +390,7 @@ export async function sendTo(
     standardBusinessDocumentHeader: { ...header, receiver: [{ identifier: { value: parsed.value, authority: parsed.authority } }] },
   };
   // Local checks first: no lookup for a message that would be refused anyway.
-  await validateSend(sbd, files, { oneStep: false });
+  await validateSend(sbd, files, { oneStep: false, identifiers: client.transport.identifiers });
   const process = processOf(sbd);
   const standard = sbd.standardBusinessDocumentHeader.documentIdentification.standard;
   const level = options.securityLevel ?? businessMessageOf<{ sikkerhetsnivaa?: unknown }>(sbd)?.sikkerhetsnivaa;
@@ -399,7 +401,7 @@ export async function sendTo(
       ...(typeof level === 'number' ? { securityLevel: level } : {}),
     }));
   } catch (error) {
-    if (isApiError(error) && error.status === 404) {
+    if (isNotFoundError(error)) {
       throw new ReceiverNotCapableError({
         receiver: parsed.value,
         process,

@@ -1,4 +1,4 @@
-import { isApiError } from '../errors.js';
+import { isNotFoundError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { sleep } from '../internal/sleep.js';
 import { type Conversation, ConversationSchema } from '../models/conversation.js';
@@ -41,7 +41,7 @@ export async function findOutgoing(
       options,
     );
   } catch (error) {
-    if (isApiError(error) && error.status === 404) return null;
+    if (isNotFoundError(error)) return null;
     throw error;
   }
 }
@@ -55,7 +55,7 @@ async function findConversation(transport: Transport, messageId: string, options
       options,
     );
   } catch (error) {
-    if (isApiError(error) && error.status === 404) return null;
+    if (isNotFoundError(error)) return null;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { RequestValidationError } from '../errors.js';
 import { TYPES_WITHOUT_FILES } from '../models/business-messages.js';
-import { parseIdentifier } from '../models/identifiers.js';
+import { type IdentifierOptions, parseIdentifier } from '../models/identifiers.js';
 import { businessMessageOf, expiryOf, type StandardBusinessDocument, typeOf } from '../models/sbd.js';
 import { validateSbd } from '../resources/outgoing.js';
 import { isFileContent, type Upload } from '../uploads.js';
@@ -20,7 +20,7 @@ const HEADER = 'standardBusinessDocumentHeader';
 export async function validateSend(
   sbd: StandardBusinessDocument,
   files: readonly Upload[],
-  options: { oneStep: boolean; now?: Date },
+  options: { oneStep: boolean; now?: Date; identifiers?: IdentifierOptions },
 ): Promise<StandardBusinessDocument> {
   // The IP's strict SBD shape (its SBD deserializer and bean validation): business-message key = type, `standard`
   // ending in `::<type>`, messageId and conversationId as UUIDs (all in StandardBusinessDocumentRequestSchema).
@@ -36,7 +36,7 @@ export async function validateSend(
     const partner = header[side]?.[0];
     if (!partner) continue;
     const field = `${HEADER}.${side}[0].identifier`;
-    const parsed = parseIdentifier(partner.identifier.value, `${field}.value`);
+    const parsed = parseIdentifier(partner.identifier.value, `${field}.value`, options.identifiers);
     if (partner.identifier.authority !== parsed.authority) {
       throw new RequestValidationError(`${field}.authority`, `'${parsed.value}' needs authority '${parsed.authority}'`);
     }

@@ -122,7 +122,7 @@ const cases: Array<{
   },
   {
     what: 'an invalid sender',
-    sbd: () => mutate(base(), (s) => (s[H].sender = [{ identifier: { value: '0192:910077474', authority: 'iso6523-actorid-upis' } }])),
+    sbd: () => mutate(base(), (s) => (s[H].sender = [{ identifier: { value: '0192:91007747', authority: 'iso6523-actorid-upis' } }])),
     field: `${H}.sender[0].identifier.value`,
   },
   {
