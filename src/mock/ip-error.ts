@@ -164,3 +164,28 @@ export function errorResponse(error: ErrorFields, path: string, now: number, hea
 export function grouped(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * A query parameter bound into a `@Valid` model attribute (`MessageStatusQueryInput`, `ConversationQueryInput`) that
+ * does not convert: since Spring 6.0 `ModelAttributeMethodProcessor` throws `MethodArgumentNotValidException` (400)
+ * for a failed binding of a `@Valid` argument not followed by a `BindingResult` (Spring 5 threw `BindException`).
+ */
+export function bindingFailure(objectName: string, field: string, value: string, javaType: string): IpError {
+  return frameworkError(
+    400,
+    'org.springframework.web.bind.MethodArgumentNotValidException',
+    `Validation failed for object='${objectName}'. Error count: 1`,
+    [
+      {
+        codes: [`typeMismatch.${objectName}.${field}`, `typeMismatch.${field}`, `typeMismatch.${javaType}`, 'typeMismatch'],
+        arguments: [{ codes: [`${objectName}.${field}`, field], defaultMessage: field, code: field }],
+        defaultMessage: `Failed to convert property value of type 'java.lang.String' to required type '${javaType}' for property '${field}'`,
+        objectName,
+        field,
+        rejectedValue: value,
+        bindingFailure: true,
+        code: 'typeMismatch',
+      },
+    ],
+  );
+}

@@ -164,7 +164,8 @@ export class SimulatorCore {
         return json(model.capabilities(params[0] as string, url.searchParams.get('process') ?? undefined, securityLevel));
       }),
       // Outgoing
-      r('POST', '/api/messages/out', async ({ ip, request }) => json(model.create(ip, await readJson(request)).sbd)),
+      // NextMoveMessageOutController.createMessage: `consumes = application/json`.
+      r('POST', '/api/messages/out', async ({ ip, request }) => json(model.create(ip, await readJson(request, true)).sbd)),
       r('GET', '/api/messages/out', ({ ip, url }) =>
         json(page(url, model.listMessages(ip, 'out', filters(url)), OUT_SORT, 'NextMoveOutMessage', sbdView)),
       ),
@@ -181,7 +182,9 @@ export class SimulatorCore {
         try {
           parsed = parseContentDisposition(disposition);
         } catch (error) {
-          throw frameworkError(500, 'java.lang.ArrayIndexOutOfBoundsException', (error as HeaderParseError).message);
+          // ContentDisposition.parse (the IP's own copy): a parameter without '='.
+          void (error as HeaderParseError);
+          throw frameworkError(500, 'java.lang.IllegalArgumentException', 'Invalid content disposition format');
         }
         const filename = parsed.params.filename;
         if (!filename)
@@ -238,8 +241,9 @@ export class SimulatorCore {
         ),
       ),
       r('DELETE', '/api/statuses/{}', ({ ip, params }) => {
-        const id = Number(params[0]);
-        return empty(Number.isInteger(id) && model.deleteQueuedStatus(ip, id) ? 200 : 404);
+        // MessageStatusController.removeStatus(@PathVariable Long id): MethodArgumentTypeMismatchException.
+        const id = longParam('id', params[0] as string);
+        return empty(model.deleteQueuedStatus(ip, id) ? 200 : 404);
       }),
       // Conversations
       r('GET', '/api/conversations', ({ ip, url }) =>
@@ -383,9 +387,10 @@ function longParam(name: string, value: string): number {
   return Number(value);
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: Request, exactlyJson = false): Promise<unknown> {
   const type = request.headers.get('content-type');
-  if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
+  const accepted = exactlyJson ? /^application\/json\s*(;|$)/i : /^application\/([\w.+-]+\+)?json\b/i;
+  if (!type || !accepted.test(type.trim())) {
     throw frameworkError(
       415,
       'org.springframework.web.HttpMediaTypeNotSupportedException',
@@ -443,10 +448,11 @@ async function readMultipart(
   }
   const sbdPart = parts.find((p) => p.name === 'sbd');
   if (!sbdPart) {
+    // createAndSendMessage takes `@RequestParam StandardBusinessDocument sbd`.
     throw frameworkError(
       400,
-      'org.springframework.web.multipart.support.MissingServletRequestPartException',
-      "Required part 'sbd' is not present.",
+      'org.springframework.web.bind.MissingServletRequestParameterException',
+      "Required request parameter 'sbd' for method parameter type StandardBusinessDocument is not present",
     );
   }
   let sbd: unknown;

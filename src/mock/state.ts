@@ -4,11 +4,13 @@ import { isReceiptType, MESSAGE_TYPES, TYPES_WITHOUT_FILES } from '../models/bus
 import { isOrganisationNumber, isPersonalIdentifier } from '../models/identifiers.js';
 import { type ArkivmeldingParseError, parseArkivmelding } from './arkivmelding.js';
 import { buildAsic } from './asic.js';
+import { readBusinessMessage, reserialiseDateTime, UnreadableBusinessMessage, unreadableJson } from './business-message.js';
 import { Clock, type ClockOptions } from './clock.js';
 import { formatDateTime, parseDateTime } from './format.js';
 import { mimeTypeFromFilename } from './http-parsing.js';
-import { type FieldViolation, frameworkError, grouped, IpError, ipException, messageNotFound, methodArgumentNotValid } from './ip-error.js';
+import { bindingFailure, type FieldViolation, frameworkError, grouped, IpError, ipException, messageNotFound, methodArgumentNotValid } from './ip-error.js';
 import type { NetworkConfig, ParticipantConfig, ServiceRecordConfig, SimulatedService } from './network.js';
+import { applyPrintDefaults, validatePrintAddresses } from './print-address.js';
 import { FileStore, type StoredContent } from './storage.js';
 
 /**
@@ -395,6 +397,9 @@ export class SimulatorModel {
       this.#releaseFiles(msg.files);
       return;
     }
+    // DpiConversationStrategyImpl.send: a DPI digital message's conversation takes its `tittel` as messageTitle.
+    const business = msg.sbd[msg.type] as Record<string, unknown>;
+    if (conv && msg.service === 'DPI' && msg.type === 'digital' && typeof business.tittel === 'string') conv.messageTitle = business.tittel;
     if (msg.type !== 'status') this.addStatus(from, conv, 'SENDT');
     const receiverIp = this.ips.get(msg.receiverIdentifier);
     if ((msg.service === 'DPV' || msg.service === 'DPF') && isReceiptType(msg.type)) {
@@ -437,10 +442,9 @@ export class SimulatorModel {
     const sender = (header.sender as { identifier: { value: string } }[])[0] as { identifier: { value: string } };
     const m = ISO6523.exec(sender.identifier.value);
     if (m?.[3]) sender.identifier.value = `${m[1]}:${m[3]}`;
+    // An incoming conversation keeps the defaults: messageTitle "" and messageReference = conversationId (only the
+    // sending side's NextMoveMessageService.addFile sets them from arkivmelding.xml).
     const conv = this.#newConversation(to, sbd, 'INCOMING', msg.service);
-    const fromConv = this.#outgoingConversation(from, msg.messageId);
-    conv.messageTitle = fromConv?.messageTitle ?? '';
-    conv.messageReference = fromConv?.messageReference ?? conv.conversationId;
     to.incoming.set(msg.messageId, {
       ...msg,
       id: this.#next(),
@@ -606,6 +610,7 @@ export class SimulatorModel {
   create(ip: IpState, input: unknown, mode: 'json' | 'multipart' = 'json'): MessageRecord {
     this.tick();
     const sbd = this.#checkShape(input);
+    this.#readBody(sbd);
     this.#beanValidate(sbd, mode);
     this.#applyDefaults(ip, sbd);
     const h = header(sbd);
@@ -628,15 +633,17 @@ export class SimulatorModel {
         });
       }
       service = record.service;
-      if (service === 'DPI' && type === 'print') this.#printDefaults(business, record);
+      if (service === 'DPI' && type === 'print') applyPrintDefaults(business, true, record);
     } else if (type === 'print') {
       service = 'DPI';
-      this.#printDefaults(business, undefined);
+      applyPrintDefaults(business, false, undefined);
     }
     if (type !== 'status' && this.#messageIdTaken(ip, messageId)) {
       throw ipException('MessageAlreadyExistsException', `Message with messageId = ${messageId} already exists`);
     }
     if (!ip.enabledServices.includes(service)) throw ipException('ServiceNotEnabledException', `Service ${service} is not enabled`);
+    // NextMoveValidator.validatePrintBusinessMessage, after the defaults of NextMoveOutMessageFactory.
+    if (type === 'print') validatePrintAddresses(business);
     if (!h.documentIdentification.standard.endsWith(`::${type}`)) {
       throw ipException(
         'MessageTypeDoesNotFitDocumentTypeException',
@@ -720,6 +727,27 @@ export class SimulatorModel {
     // Header only: the IP needs the business message member.
     if (businessKey === undefined) throw illegal('Missing business message');
     return structuredClone(input) as Sbd;
+  }
+
+  /**
+   * Jackson's reading of the typed parts (`StandardBusinessDocument` and the class `BusinessMessageType` names):
+   * the business message keeps its known fields only, an unknown enum constant or an unconvertible scalar is 400
+   * HttpMessageNotReadableException; header date-times are `OffsetDateTime`s, written back with the IP's offset.
+   */
+  #readBody(sbd: Sbd): void {
+    const h = sbd.standardBusinessDocumentHeader;
+    const doc = isObject(h.documentIdentification) ? h.documentIdentification : undefined;
+    const created = doc?.creationDateAndTime;
+    if (created !== undefined && created !== null && (typeof created !== 'string' || parseDateTime(created) === undefined)) {
+      throw unreadableJson(`Cannot deserialize value of type \`java.time.OffsetDateTime\` from String "${String(created)}"`);
+    }
+    const key = Object.keys(sbd).find((k) => k !== 'standardBusinessDocumentHeader') as string; // #checkShape: exactly one
+    try {
+      sbd[key] = readBusinessMessage(key, sbd[key] as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof UnreadableBusinessMessage) throw unreadableJson(error.message);
+      throw error;
+    }
   }
 
   /** Bean validation (`@Valid` on the SBD) → MethodArgumentNotValidException / ConstraintViolationException. */
@@ -875,7 +903,7 @@ export class SimulatorModel {
     const doc = h.documentIdentification;
     doc.type = String(doc.type).toLowerCase();
     doc.instanceIdentifier ||= randomUUID();
-    doc.creationDateAndTime ??= formatDateTime(this.now());
+    doc.creationDateAndTime = doc.creationDateAndTime ? (reserialiseDateTime(doc.creationDateAndTime) as string) : formatDateTime(this.now());
     const scopes = h.businessScope.scope;
     for (const scope of scopes) if (!scope.instanceIdentifier) scope.instanceIdentifier = randomUUID();
     const conv = scopes.find((s) => s.type === 'ConversationId');
@@ -885,24 +913,11 @@ export class SimulatorModel {
       const info = conv.scopeInformation[0] as { expectedResponseDateTime?: string };
       info.expectedResponseDateTime ??= formatDateTime(this.now() + this.options.defaultTtlHours * 3_600_000);
     }
-  }
-
-  #printDefaults(business: Record<string, unknown>, record: ServiceRecordConfig | undefined): void {
-    business.utskriftsfarge ??= 'SORT_HVIT';
-    business.posttype ??= 'B_OEKONOMI';
-    const address = (a: ServiceRecordConfig['postAddress']) =>
-      a && {
-        navn: a.name,
-        adresselinje1: a.street.split(';')[0],
-        postnummer: a.postalCode,
-        poststed: a.postalArea,
-        land: a.country,
-      };
-    if (!isObject(business.mottaker) && record?.postAddress) business.mottaker = address(record.postAddress);
-    if (!isObject(business.retur)) business.retur = {};
-    const retur = business.retur as Record<string, unknown>;
-    if (!isObject(retur.mottaker) && record?.returnAddress) retur.mottaker = address(record.returnAddress);
-    retur.returhaandtering ??= 'DIREKTE_RETUR';
+    for (const scope of scopes) {
+      for (const info of (scope.scopeInformation ?? []) as Record<string, unknown>[]) {
+        if (info.expectedResponseDateTime !== undefined && info.expectedResponseDateTime !== null) info.expectedResponseDateTime = reserialiseDateTime(info.expectedResponseDateTime);
+      }
+    }
   }
 
   /** `PUT /api/messages/out/{messageId}` (reference 3.2.2). */
@@ -963,6 +978,11 @@ export class SimulatorModel {
         facts = parseArkivmelding(xml);
       } catch (error) {
         this.store.release(file.content);
+        // NextMoveMessageService.getArkivmelding: XML that does not unmarshal (JAXBException) is a
+        // NextMoveRuntimeException; ArkivmeldingUtil refuses a document without saksmappe or journalpost.
+        if ((error as ArkivmeldingParseError).unmarshal) {
+          throw frameworkError(500, 'no.difi.meldingsutveksling.nextmove.NextMoveRuntimeException', 'Failed to get Arkivmelding');
+        }
         throw frameworkError(
           500,
           'no.difi.meldingsutveksling.arkivmelding.ArkivmeldingRuntimeException',
@@ -1099,7 +1119,9 @@ export class SimulatorModel {
         `No enum constant no.difi.meldingsutveksling.ServiceIdentifier.${service}`,
       );
     }
-    const process = filter.process ?? filter.processIdentifier;
+    // NextMoveInMessageQueryInput names the field `process`; the out list binds NextMoveOutMessage's `processIdentifier`
+    // (QuerydslPredicate). Any other name is ignored.
+    const process = direction === 'in' ? filter.process : filter.processIdentifier;
     return [...queue.values()].filter(
       (m) =>
         (filter.conversationId === undefined || m.conversationId === filter.conversationId) &&
@@ -1144,7 +1166,8 @@ export class SimulatorModel {
     if (msg.files.length === 0) {
       this.#removeMessage(ip.incoming, msg);
       this.addStatus(ip, this.#incomingConversation(ip, messageId), 'FEIL', {
-        description: `Can not read file "asic.zip" for message [messageId=${messageId}], removing from queue.`,
+        // NextMoveMessageInService.popMessage
+        description: `Can not read file "asic.zip" for message [messageId=${messageId}, sender=${msg.senderIdentifier}], removing from queue.`,
       });
       throw ipException('FileNotFoundException', 'File(s) named asic.zip was not found');
     }
@@ -1179,26 +1202,22 @@ export class SimulatorModel {
   /** Statuses of this IP matching the `/api/statuses` filters (reference 3.4.1). */
   listStatuses(ip: IpState, filter: Filter): StatusRecord[] {
     this.tick();
-    let from: number | undefined;
-    let to: number | undefined;
-    if (filter.fromDateTime !== undefined && filter.toDateTime !== undefined) {
-      from = parseDateTime(filter.fromDateTime);
-      to = parseDateTime(filter.toDateTime);
-      if (from === undefined || to === undefined) {
-        const bad = from === undefined ? filter.fromDateTime : filter.toDateTime;
-        throw frameworkError(400, 'org.springframework.validation.BindException', `Failed to convert value '${bad}' to OffsetDateTime`);
-      }
-    }
+    // MessageStatusController.find binds MessageStatusQueryInput (`@Valid`, first argument) before its own
+    // `@RequestParam` date-times: a value that does not convert fails that binding (MethodArgumentNotValidException).
+    const dateTime = (field: 'fromDateTime' | 'toDateTime') => {
+      const value = filter[field];
+      if (value === undefined || value === '') return undefined;
+      const at = parseDateTime(value);
+      if (at === undefined) throw bindingFailure('messageStatusQueryInput', field, value, 'java.time.OffsetDateTime');
+      return at;
+    };
+    const fromAt = dateTime('fromDateTime');
+    const toAt = dateTime('toDateTime');
+    const [from, to] = fromAt !== undefined && toAt !== undefined ? [fromAt, toAt] : [undefined, undefined];
     let id: number | undefined;
-    if (filter.id !== undefined) {
+    if (filter.id !== undefined && filter.id !== '') {
+      if (!/^[+-]?\d+$/.test(filter.id.trim())) throw bindingFailure('messageStatusQueryInput', 'id', filter.id, 'java.lang.Long');
       id = Number(filter.id);
-      if (!Number.isInteger(id)) {
-        throw frameworkError(
-          400,
-          'org.springframework.validation.BindException',
-          `Failed to convert value '${filter.id}' to type 'java.lang.Long'`,
-        );
-      }
     }
     return ip.conversations
       .flatMap((c) => c.statuses)
@@ -1242,23 +1261,32 @@ export class SimulatorModel {
         `No enum constant no.difi.meldingsutveksling.ServiceIdentifier.${filter.serviceIdentifier}`,
       );
     }
+    // ConversationController.find binds the `@Valid ConversationQueryInput` model attribute: a value that does not
+    // convert is a binding failure (MethodArgumentNotValidException since Spring 6).
+    const objectName = 'conversationQueryInput';
     if (filter.direction !== undefined && filter.direction !== 'INCOMING' && filter.direction !== 'OUTGOING') {
-      throw frameworkError(
-        400,
-        'org.springframework.validation.BindException',
-        `Failed to convert value '${filter.direction}' to type 'ConversationDirection'`,
-      );
+      throw bindingFailure(objectName, 'direction', filter.direction, 'no.difi.meldingsutveksling.nextmove.ConversationDirection');
     }
-    const day = (value: string | undefined, end: boolean) => {
+    const day = (field: 'lastUpdateFrom' | 'lastUpdateTo', end: boolean) => {
+      const value = filter[field];
       if (value === undefined) return undefined;
-      const start = parseDateTime(`${value}T00:00:00`);
-      if (start === undefined)
-        throw frameworkError(400, 'org.springframework.validation.BindException', `Failed to convert value '${value}' to LocalDate`);
+      const start = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseDateTime(`${value}T00:00:00`) : undefined;
+      if (start === undefined) throw bindingFailure(objectName, field, value, 'java.time.LocalDate');
       return end ? (parseDateTime(`${value}T23:59:59.999`) as number) : start;
     };
-    const lastFrom = day(filter.lastUpdateFrom, false);
-    const lastTo = day(filter.lastUpdateTo, true);
-    const bool = (v: string | undefined) => (v === undefined ? undefined : v === 'true');
+    const lastFrom = day('lastUpdateFrom', false);
+    const lastTo = day('lastUpdateTo', true);
+    // Spring's StringToBooleanConverter: true/on/yes/1 and false/off/no/0 (any case); "" is null.
+    const bool = (field: 'pollable' | 'finished') => {
+      const v = filter[field];
+      if (v === undefined || v.trim() === '') return undefined;
+      const lower = v.trim().toLowerCase();
+      if (['true', 'on', 'yes', '1'].includes(lower)) return true;
+      if (['false', 'off', 'no', '0'].includes(lower)) return false;
+      throw bindingFailure(objectName, field, v, 'java.lang.Boolean');
+    };
+    const pollable = bool('pollable');
+    const finished = bool('finished');
     const str: (keyof ConversationRecord)[] = [
       'conversationId',
       'messageId',
@@ -1274,8 +1302,8 @@ export class SimulatorModel {
     return ip.conversations.filter(
       (c) =>
         str.every((k) => filter[k] === undefined || c[k] === filter[k]) &&
-        (bool(filter.pollable) === undefined || c.pollable === bool(filter.pollable)) &&
-        (bool(filter.finished) === undefined || c.finished === bool(filter.finished)) &&
+        (pollable === undefined || c.pollable === pollable) &&
+        (finished === undefined || c.finished === finished) &&
         (lastFrom === undefined || c.lastUpdate >= lastFrom) &&
         (lastTo === undefined || c.lastUpdate <= lastTo) &&
         (!queueOnly || c.pollable),
