@@ -229,7 +229,7 @@ function readField(field: Field, value: unknown): unknown {
   }
   if ('set' in field) {
     if (!Array.isArray(value)) return fail(`java.util.Set<${field.set}>`, value);
-    return value.map((item) => (isObject(item) ? readShape(field.shape, item) : fail(field.set, item)));
+    return value.map((item) => (item === null ? null : isObject(item) ? readShape(field.shape, item) : fail(field.set, item)));
   }
   if (!isObject(value)) return fail('java.util.Map', value);
   const out: Record<string, unknown> = {};

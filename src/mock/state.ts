@@ -735,8 +735,8 @@ export class SimulatorModel {
    * HttpMessageNotReadableException; header date-times are `OffsetDateTime`s, written back with the IP's offset.
    */
   #readBody(sbd: Sbd): void {
-    const h = sbd.standardBusinessDocumentHeader;
-    const doc = isObject(h.documentIdentification) ? h.documentIdentification : undefined;
+    const h = sbd.standardBusinessDocumentHeader as Record<string, unknown> | null | undefined;
+    const doc = isObject(h) && isObject(h.documentIdentification) ? h.documentIdentification : undefined;
     const created = doc?.creationDateAndTime;
     if (created !== undefined && created !== null && (typeof created !== 'string' || parseDateTime(created) === undefined)) {
       throw unreadableJson(`Cannot deserialize value of type \`java.time.OffsetDateTime\` from String "${String(created)}"`);
