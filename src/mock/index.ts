@@ -19,6 +19,18 @@ export {
   type SimulatedPostalAddress,
   type SimulatedService,
 } from './network.js';
+export { loadNetworkFile, NetworkConfigSchema, parseNetworkConfig } from './network-file.js';
+export {
+  EFM_MOCKS_CLIENT,
+  EFM_MOCKS_DPI_PERSON,
+  EFM_MOCKS_DPV_PERSON,
+  EFM_MOCKS_IP,
+  efmMocksNetwork,
+  NETWORK_PRESETS,
+  type NetworkPreset,
+  networkPreset,
+} from './presets.js';
 export { type SimulatorServer, type StartSimulatorOptions, startSimulator } from './server.js';
+export type { MswHttpHandler } from './msw-types.js';
 export { createSimulator, type SimulatedOrganisation, type SimulatedStatus, Simulator } from './simulator.js';
 export type { SimulatorOptions, WebhookDelivery } from './state.js';
