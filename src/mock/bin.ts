@@ -96,9 +96,7 @@ const isLoopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 &
 const organisations = server.simulator.organisations;
 const idWidth = Math.max(...organisations.map((o) => o.id.length));
 const nameWidth = Math.max(20, ...organisations.map((o) => o.name.length));
-const lines = [
-  `eformidling simulator listening on ${server.url} (for development and tests only: no real transport, no real signatures)`,
-];
+const lines = [`eformidling simulator listening on ${server.url} (for development and tests only: no real transport, no real signatures)`];
 if (!isLoopback) {
   lines.push(
     `WARNING: bound to ${host}, not loopback: anyone who can reach this port can read and send messages${username ? '' : ' (no --username/--password set)'}.`,
@@ -110,11 +108,7 @@ for (const org of organisations) {
   lines.push(`  ${org.id.padEnd(idWidth)}  ${org.name.padEnd(nameWidth)} ${org.baseUrl ?? '(no integration point)'}`);
   lines.push(`  ${' '.repeat(idWidth)}  accepts: ${services}`);
 }
-lines.push(
-  '',
-  `The server root (${server.url}) serves ${organisations.find((o) => o.hasIntegrationPoint)?.id}. Ctrl-C stops.`,
-  '',
-);
+lines.push('', `The server root (${server.url}) serves ${organisations.find((o) => o.hasIntegrationPoint)?.id}. Ctrl-C stops.`, '');
 process.stdout.write(lines.join('\n'));
 
 let stopping = false;

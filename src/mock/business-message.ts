@@ -36,7 +36,18 @@ const EINNSYN_TYPE = { enum: `${PKG}.EinnsynType`, values: ['innsynskrav', 'publ
 const DIALOG_STATUS = { enum: `${PKG}.DialogmeldingKvitteringStatus`, values: ['OK', 'REJECTED', 'OK_ERROR_IN_MESSAGE_PART'] } as const;
 const RECEIPT_STATUS = {
   enum: 'no.difi.meldingsutveksling.receipt.ReceiptStatus',
-  values: ['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST', 'FEIL', 'ANNET', 'INNKOMMENDE_MOTTATT', 'INNKOMMENDE_LEVERT', 'LEVETID_UTLOPT'],
+  values: [
+    'OPPRETTET',
+    'SENDT',
+    'MOTTATT',
+    'LEVERT',
+    'LEST',
+    'FEIL',
+    'ANNET',
+    'INNKOMMENDE_MOTTATT',
+    'INNKOMMENDE_LEVERT',
+    'LEVETID_UTLOPT',
+  ],
 } as const;
 
 /** `DpvSettings`. */
@@ -206,9 +217,14 @@ function readField(field: Field, value: unknown): unknown {
     // LocalDateDeserializer: a date-time is accepted; one ending in Z is taken as UTC.
     if (/^\d{4}-\d{2}-\d{2}T/.test(v)) {
       const at = parseDateTime(v);
-      if (at !== undefined && (v.endsWith('Z') || !/[+-]\d{2}:?\d{2}$/.test(v))) return v.endsWith('Z') ? new Date(at).toISOString().slice(0, 10) : v.slice(0, 10);
+      if (at !== undefined && (v.endsWith('Z') || !/[+-]\d{2}:?\d{2}$/.test(v)))
+        return v.endsWith('Z') ? new Date(at).toISOString().slice(0, 10) : v.slice(0, 10);
     }
-    return fail('java.time.LocalDate', value, `: Failed to deserialize java.time.LocalDate: (java.time.format.DateTimeParseException) Text '${v}' could not be parsed`);
+    return fail(
+      'java.time.LocalDate',
+      value,
+      `: Failed to deserialize java.time.LocalDate: (java.time.format.DateTimeParseException) Text '${v}' could not be parsed`,
+    );
   }
   if (field === 'instant') {
     const at = typeof value === 'string' ? parseDateTime(value) : undefined;

@@ -6,6 +6,7 @@
  */
 export { Clock, type ClockOptions, type SimulatorClock } from './clock.js';
 export type { FaultRule, Faults } from './faults.js';
+export type { MswHttpHandler } from './msw-types.js';
 export {
   DEPARTEMENT,
   DPV_ORGANISATION,
@@ -31,6 +32,5 @@ export {
   networkPreset,
 } from './presets.js';
 export { type SimulatorServer, type StartSimulatorOptions, startSimulator } from './server.js';
-export type { MswHttpHandler } from './msw-types.js';
 export { createSimulator, type SimulatedOrganisation, type SimulatedStatus, Simulator } from './simulator.js';
 export type { SimulatorOptions, WebhookDelivery } from './state.js';

@@ -7,6 +7,7 @@
  * @module
  */
 
+// biome-ignore lint/suspicious/noTsIgnore: @ts-expect-error would fail where msw is installed; the import must resolve or be `any`
 /** @ts-ignore -- msw is an optional peer dependency; without it `HttpHandler` is `any`. */
 import type { HttpHandler } from 'msw';
 

@@ -45,7 +45,13 @@ export function efmMocksNetwork(): NetworkConfig {
   const A = PROCESSES.arkivmelding;
   const address = {
     postAddress: { name: 'Ola Nordmann', street: 'Testveien 1', postalCode: '0666', postalArea: 'OSLO', country: 'Norge' },
-    returnAddress: { name: 'Digitaliseringsdirektoratet', street: 'Postboks 1382 Vika', postalCode: '0114', postalArea: 'OSLO', country: 'Norge' },
+    returnAddress: {
+      name: 'Digitaliseringsdirektoratet',
+      street: 'Postboks 1382 Vika',
+      postalCode: '0114',
+      postalArea: 'OSLO',
+      country: 'Norge',
+    },
     digitalPostAddress: { supplier: '984661185', address: 'ola.nordmann#1234' },
   };
   const participants: ParticipantConfig[] = [

@@ -8,7 +8,16 @@ import { readBusinessMessage, reserialiseDateTime, UnreadableBusinessMessage, un
 import { Clock, type ClockOptions } from './clock.js';
 import { formatDateTime, parseDateTime } from './format.js';
 import { mimeTypeFromFilename } from './http-parsing.js';
-import { bindingFailure, type FieldViolation, frameworkError, grouped, IpError, ipException, messageNotFound, methodArgumentNotValid } from './ip-error.js';
+import {
+  bindingFailure,
+  type FieldViolation,
+  frameworkError,
+  grouped,
+  IpError,
+  ipException,
+  messageNotFound,
+  methodArgumentNotValid,
+} from './ip-error.js';
 import type { NetworkConfig, ParticipantConfig, ServiceRecordConfig, SimulatedService } from './network.js';
 import { applyPrintDefaults, validatePrintAddresses } from './print-address.js';
 import { FileStore, type StoredContent } from './storage.js';
@@ -903,7 +912,9 @@ export class SimulatorModel {
     const doc = h.documentIdentification;
     doc.type = String(doc.type).toLowerCase();
     doc.instanceIdentifier ||= randomUUID();
-    doc.creationDateAndTime = doc.creationDateAndTime ? (reserialiseDateTime(doc.creationDateAndTime) as string) : formatDateTime(this.now());
+    doc.creationDateAndTime = doc.creationDateAndTime
+      ? (reserialiseDateTime(doc.creationDateAndTime) as string)
+      : formatDateTime(this.now());
     const scopes = h.businessScope.scope;
     for (const scope of scopes) if (!scope.instanceIdentifier) scope.instanceIdentifier = randomUUID();
     const conv = scopes.find((s) => s.type === 'ConversationId');
@@ -915,7 +926,8 @@ export class SimulatorModel {
     }
     for (const scope of scopes) {
       for (const info of (scope.scopeInformation ?? []) as Record<string, unknown>[]) {
-        if (info.expectedResponseDateTime !== undefined && info.expectedResponseDateTime !== null) info.expectedResponseDateTime = reserialiseDateTime(info.expectedResponseDateTime);
+        if (info.expectedResponseDateTime !== undefined && info.expectedResponseDateTime !== null)
+          info.expectedResponseDateTime = reserialiseDateTime(info.expectedResponseDateTime);
       }
     }
   }

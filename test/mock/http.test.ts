@@ -74,7 +74,9 @@ describe('multipart/form-data parsing (POST /api/messages/out/multipart)', () =>
 
   it('parts without Content-Disposition and header lines without a colon are ignored; the sbd part is required', async () => {
     const res = await multipart('--b\r\nX-Junk\r\nContent-Type: text/plain\r\n\r\nnoise\r\n--b--');
-    expect(res.json).toMatchObject({ status: 400, message: "Required request parameter 'sbd' for method parameter type StandardBusinessDocument is not present",
+    expect(res.json).toMatchObject({
+      status: 400,
+      message: "Required request parameter 'sbd' for method parameter type StandardBusinessDocument is not present",
       exception: 'org.springframework.web.bind.MissingServletRequestParameterException',
     });
   });

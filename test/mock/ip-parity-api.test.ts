@@ -160,9 +160,7 @@ describe.each(faces)('$name face', (face) => {
     const id = await sendArkivmelding(ip(DEPARTEMENT));
     sim.deliverAll();
     await ip(KOMMUNE)('GET', '/api/messages/in/peek');
-    const pop = await fetch(
-      new Request(`${sim.organisations.find((o) => o.id === KOMMUNE)?.baseUrl}/api/messages/in/pop/${id}`),
-    );
+    const pop = await fetch(new Request(`${sim.organisations.find((o) => o.id === KOMMUNE)?.baseUrl}/api/messages/in/pop/${id}`));
     const { entries } = await readZip(Buffer.from(await pop.arrayBuffer()));
     const signature = entries.find((e) => /^META-INF\/signature-.*\.p7s$/.test(e.name));
     expect(signature?.data.toString('utf8')).toMatch(/^SIMULATED CMS SIGNATURE \(eformidling simulator\)/);

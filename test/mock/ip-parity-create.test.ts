@@ -39,9 +39,17 @@ function multipart(doc: unknown): { body: string; headers: Record<string, string
 describe.each(faces)('$name face', (face) => {
   describe('row 1: the business message is read into its typed class', () => {
     it.each([
-      ['dpv.varselType', sbd({ body: { dpv: { varselType: 'VARSEL_DPV_MED_REVARSEL' } } }), 'no.difi.meldingsutveksling.nextmove.DpvVarselType'],
+      [
+        'dpv.varselType',
+        sbd({ body: { dpv: { varselType: 'VARSEL_DPV_MED_REVARSEL' } } }),
+        'no.difi.meldingsutveksling.nextmove.DpvVarselType',
+      ],
       ['dpv.varselTransportType', sbd({ body: { dpv: { varselTransportType: 'EPOST' } } }), 'DpvVarselTransportType'],
-      ['print.utskriftsfarge', printDoc({ utskriftsfarge: 'BLUE', mottaker: address, retur }), 'no.difi.meldingsutveksling.nextmove.PrintColor'],
+      [
+        'print.utskriftsfarge',
+        printDoc({ utskriftsfarge: 'BLUE', mottaker: address, retur }),
+        'no.difi.meldingsutveksling.nextmove.PrintColor',
+      ],
       ['print.posttype', printDoc({ posttype: 'NOPE', mottaker: address, retur }), 'no.difi.meldingsutveksling.nextmove.PostalCategory'],
       ['print.retur.returhaandtering', printDoc({ mottaker: address, retur: { ...retur, returhaandtering: 'KAST' } }), 'ReturnHandling'],
       ['sikkerhetsnivaa', sbd({ body: { sikkerhetsnivaa: 'abc' } }), 'java.lang.Integer'],
@@ -123,7 +131,13 @@ describe.each(faces)('$name face', (face) => {
       });
       expect(res.status).toBe(200);
       const print = res.json.print as AnyJson;
-      expect(print.mottaker).toEqual({ navn: 'Ola', adresselinje1: 'Storgata 12', postnummer: '7010', poststed: 'TRONDHEIM', land: 'Norge' });
+      expect(print.mottaker).toEqual({
+        navn: 'Ola',
+        adresselinje1: 'Storgata 12',
+        postnummer: '7010',
+        poststed: 'TRONDHEIM',
+        land: 'Norge',
+      });
       expect(print.retur).toEqual({
         mottaker: { navn: 'Eksempel kommune', adresselinje1: 'Postboks 100', postnummer: '7001', poststed: 'TRONDHEIM', land: 'Norge' },
         returhaandtering: 'DIREKTE_RETUR',
