@@ -25,7 +25,7 @@ import {
   STANDARDS,
 } from '../models/business-messages.js';
 import { parseIdentifier } from '../models/identifiers.js';
-import type { Partner, Scope, StandardBusinessDocument } from '../models/sbd.js';
+import { businessMessageIssues, type Partner, type Scope, type StandardBusinessDocument } from '../models/sbd.js';
 
 /** `typeVersion` the IP writes in the SBDs it generates (reference 6.1). @category Messages */
 export const DEFAULT_TYPE_VERSION = '2.0';
@@ -106,6 +106,9 @@ export function buildMessage<T extends object>(
 ): StandardBusinessDocument {
   const sender = senderPartner(params);
   const receiver = params.receiver === undefined ? undefined : partner(params.receiver, 'receiver');
+  // Never build what the IP cannot read (enum spellings, integers) or would refuse for a missing print address.
+  const [issue] = businessMessageIssues(type, stripUndefined(body) as Record<string, unknown>, receiver !== undefined);
+  if (issue) throw new RequestValidationError(issue.path.join('.'), issue.message);
   const conversation: Scope = {
     type: 'ConversationId',
     instanceIdentifier: params.conversationId ?? randomUUID(),

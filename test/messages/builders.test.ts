@@ -119,3 +119,38 @@ describe('message builders', () => {
     );
   });
 });
+
+describe('builders never build what the IP refuses (issue 13)', () => {
+  it('refuses an enum value the IP cannot read, naming the field', () => {
+    const bad = () => arkivmelding({ receiver: '910075918', dpv: { varselType: 'VARSEL_DPV_MED_REVARSEL' as never } });
+    expect(bad).toThrow(RequestValidationError);
+    expect(bad).toThrow(/^arkivmelding\.dpv\.varselType: must be one of VarselDPVUtenRevarsel, VarselDPVMedRevarsel/);
+    expect(() =>
+      print({
+        hoveddokument: 'a.pdf',
+        mottaker: address,
+        retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' },
+        utskriftsfarge: 'BLUE' as never,
+      }),
+    ).toThrow(/^print\.utskriftsfarge: /);
+    expect(arkivmelding({ receiver: '910075918', dpv: { varselType: 'VarselDPVMedRevarsel' } }).arkivmelding).toEqual({
+      dpv: { varselType: 'VarselDPVMedRevarsel' },
+    });
+  });
+
+  it('refuses a print without receiver whose address the IP would find incomplete', () => {
+    const partial = { navn: 'Ola', adresselinje1: 'Gata 1', postnummer: '', poststed: 'OSLO' };
+    expect(() =>
+      print({ hoveddokument: 'a.pdf', mottaker: partial, retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' } }),
+    ).toThrow(/^print\.mottaker\.postnummer: /);
+    // With a receiver the IP fills empty fields from the service registry: allowed.
+    expect(
+      print({
+        receiver: '09118532322',
+        hoveddokument: 'a.pdf',
+        mottaker: partial,
+        retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' },
+      }).print,
+    ).toMatchObject({ mottaker: partial });
+  });
+});
