@@ -105,5 +105,10 @@ export async function loadNetworkFile(path: string): Promise<NetworkConfig> {
   } catch (error) {
     throw new RequestValidationError('network', `${path} is not JSON: ${(error as Error).message}`);
   }
-  return parseNetworkConfig(json, path);
+  try {
+    return parseNetworkConfig(json);
+  } catch (error) {
+    const { field, issues } = error as RequestValidationError; // parseNetworkConfig throws nothing else
+    throw new RequestValidationError(field, `${issues[0]?.message} (in ${path})`, [...issues]);
+  }
 }

@@ -108,6 +108,8 @@ describe('network files', () => {
     const file = join(dir, 'bad.json');
     await writeFile(file, '{ participants: ');
     await expect(loadNetworkFile(file)).rejects.toThrow(/bad\.json is not JSON/);
+    await writeFile(file, JSON.stringify({ participants: [] }));
+    await expect(loadNetworkFile(file)).rejects.toThrow(/^network\.participants: .* \(in .*bad\.json\)$/);
   });
 
   it('the presets are valid network files themselves; efm-mocks has its published receivers', () => {
