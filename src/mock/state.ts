@@ -451,7 +451,7 @@ export class SimulatorModel {
     const sender = (header.sender as { identifier: { value: string } }[])[0] as { identifier: { value: string } };
     const m = ISO6523.exec(sender.identifier.value);
     if (m?.[3]) sender.identifier.value = `${m[1]}:${m[3]}`;
-    // An incoming conversation keeps the defaults: messageTitle "" and messageReference = conversationId (only the
+    // Conversation.of: an incoming conversation keeps messageTitle "" and messageReference = conversationId (only the
     // sending side's NextMoveMessageService.addFile sets them from arkivmelding.xml).
     const conv = this.#newConversation(to, sbd, 'INCOMING', msg.service);
     to.incoming.set(msg.messageId, {
