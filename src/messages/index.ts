@@ -1,7 +1,7 @@
 /**
  * Message builders: typed factories that produce a complete StandardBusinessDocument (SBD) for every business
- * message type a client can send (reference 6.3), with `standard`, `type`, `typeVersion` and the default process
- * taken from the reference's tables (6.4), fresh UUIDs and `creationDateAndTime`.
+ * message type a client can send (the IP's `BusinessMessageType`), with `standard`, `type`, `typeVersion` and the default process
+ * taken from `STANDARDS` and `PROCESSES`, fresh UUIDs and `creationDateAndTime`.
  * @module
  */
 
@@ -27,7 +27,7 @@ import {
 import { parseIdentifier } from '../models/identifiers.js';
 import { businessMessageIssues, type Partner, type Scope, type StandardBusinessDocument } from '../models/sbd.js';
 
-/** `typeVersion` the IP writes in the SBDs it generates (reference 6.1). @category Messages */
+/** `typeVersion` the IP writes in the SBDs it generates. @category Messages */
 export const DEFAULT_TYPE_VERSION = '2.0';
 
 /**
@@ -44,7 +44,7 @@ export interface MessageHeaderParams {
   onBehalfOf?: string | undefined;
   /** The receiver: organisation number (plain or `0192:`), a personal id (DPI), or an NHN id (`her-id:…`). */
   receiver?: string | undefined;
-  /** The process URN; each builder has a default from reference 6.4 (see {@link PROCESSES}). */
+  /** The process URN; each builder has a default (see {@link PROCESSES}). */
   process?: string | undefined;
   /** A UUID; generated when left out. Reuse the original's conversationId in replies and receipts. */
   conversationId?: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * A minimal reading of `arkivmelding.xml`: what the IP takes from it (reference 3.2.2 and 3.2.3).
+ * A minimal reading of `arkivmelding.xml`: what the IP takes from it (`NextMoveMessageService.addFile`, `NextMoveValidator`).
  * @internal
  * @module
  */

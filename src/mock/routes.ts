@@ -533,7 +533,7 @@ function subscriptionView(s: SubscriptionRecord): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Paging and sorting (reference section 5)
+// Paging and sorting (Spring Data `Pageable`, `@PageableDefault` of each controller)
 
 type Getter<T> = (item: T) => string | number | boolean | undefined;
 

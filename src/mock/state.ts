@@ -42,7 +42,7 @@ export interface SimulatorOptions {
   statusServices?: readonly SimulatedService[];
   /** Default `expectedResponseDateTime` = now + this (`default-ttl-hours`). @defaultValue 24 */
   defaultTtlHours?: number;
-  /** Per-service total attachment limits in bytes (reference section 8). */
+  /** Per-service total attachment limits in bytes (`NextMoveFileSizeValidator`). */
   uploadSizeLimits?: Partial<Record<SimulatedService, number>>;
   /**
    * Transmission timing. Without `autoDeliver`, whatever crosses the network (a sent message, a MOTTATT/LEVERT
@@ -204,7 +204,7 @@ const MULTIPART_PART_LIMIT = 5 * 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The primary identifier (reference 6.2): org number without ICD, a person id as is. */
+/** The primary identifier (`PartnerIdentifier.getPrimaryIdentifier`): org number without ICD, a person id as is. */
 export function primaryIdentifier(value: string): string {
   const m = ISO6523.exec(value.trim());
   return m ? (m[2] as string) : value.trim();
@@ -412,7 +412,7 @@ export class SimulatorModel {
     if (msg.type !== 'status') this.addStatus(from, conv, 'SENDT');
     const receiverIp = this.ips.get(msg.receiverIdentifier);
     if ((msg.service === 'DPV' || msg.service === 'DPF') && isReceiptType(msg.type)) {
-      // DPV/DPF discard receipts and register SENDT, LEVERT, LEST (reference 3.2.3).
+      // DPV/DPF discard receipts and register SENDT, LEVERT, LEST (`DpvConversationStrategyImpl`, `DpfConversationStrategyImpl`).
       this.addStatus(from, conv, 'LEVERT');
       this.addStatus(from, conv, 'LEST');
       this.#releaseFiles(msg.files);
@@ -436,7 +436,7 @@ export class SimulatorModel {
     });
   }
 
-  /** A message reaches the receiver's IP (reference 3.3.5). */
+  /** A message reaches the receiver's IP (`NextMoveQueueImpl.enqueueIncomingMessage`). */
   #arrive(from: IpState, to: IpState, msg: MessageRecord): void {
     const now = this.now();
     const sbd = structuredClone(msg.sbd);
@@ -614,7 +614,7 @@ export class SimulatorModel {
 
   /**
    * `POST /api/messages/out` (and the create stage of multipart): shape, bean validation, defaults, service
-   * selection and the business checks of reference 3.2.1, in that order.
+   * selection and the business checks of `NextMoveValidator.validate`, in that order (`NextMoveMessageService.createMessage`).
    */
   create(ip: IpState, input: unknown, mode: 'json' | 'multipart' = 'json'): MessageRecord {
     this.tick();
@@ -896,7 +896,7 @@ export class SimulatorModel {
     throw methodArgumentNotValid('standardBusinessDocument', errors);
   }
 
-  /** Create defaults (reference 3.2.1). */
+  /** Create defaults (`NextMoveOutMessageFactory.setDefaults`). */
   #applyDefaults(ip: IpState, sbd: Sbd): void {
     const h = header(sbd);
     const own = ip.orgnr;
@@ -932,7 +932,7 @@ export class SimulatorModel {
     }
   }
 
-  /** `PUT /api/messages/out/{messageId}` (reference 3.2.2). */
+  /** `PUT /api/messages/out/{messageId}` (`NextMoveMessageService.addFile`, `NextMoveValidator.validateFile`). */
   async upload(ip: IpState, messageId: string, input: UploadInput): Promise<void> {
     this.tick();
     const msg = ip.outgoing.get(messageId);
@@ -1021,7 +1021,7 @@ export class SimulatorModel {
     msg.lastUpdated = this.now();
   }
 
-  /** `POST /api/messages/out/{messageId}` (reference 3.2.3). */
+  /** `POST /api/messages/out/{messageId}` (`NextMoveMessageService.sendMessage`, `NextMoveValidator.validate`). */
   send(ip: IpState, messageId: string): void {
     this.tick();
     const msg = ip.outgoing.get(messageId);
@@ -1063,7 +1063,7 @@ export class SimulatorModel {
     this.#enqueue({ kind: 'transmit', from: ip.orgnr, messageId, dueAt: this.now() + this.options.deliveryDelayMs });
   }
 
-  /** `POST /api/messages/out/multipart` (reference 3.2.4). */
+  /** `POST /api/messages/out/multipart` (`NextMoveMessageOutController.createAndSendMessage`). */
   async multipart(ip: IpState, sbdJson: unknown, files: MultipartFile[]): Promise<MessageRecord> {
     this.tick();
     const tooLarge = files.find((f) => f.data.byteLength > MULTIPART_PART_LIMIT);
@@ -1090,7 +1090,7 @@ export class SimulatorModel {
       if (idx >= 0) ip.conversations.splice(idx, 1);
       throw error;
     }
-    // Second transaction: a failure here leaves the message stored (reference 3.2.4).
+    // Second transaction: a failure here leaves the message stored (`createAndSendMessage` sends in a transaction of its own).
     this.send(ip, msg.messageId);
     return msg;
   }
@@ -1119,7 +1119,7 @@ export class SimulatorModel {
     return msg;
   }
 
-  /** Messages of a queue matching exact-match filters (reference 3.2.5, 3.3). */
+  /** Messages of a queue matching exact-match filters (`NextMoveMessageOutController.getMessages`, `NextMoveMessageInController`). */
   listMessages(ip: IpState, direction: 'in' | 'out', filter: Filter): MessageRecord[] {
     this.tick();
     const queue = direction === 'in' ? ip.incoming : ip.outgoing;
@@ -1211,7 +1211,7 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Status queries
 
-  /** Statuses of this IP matching the `/api/statuses` filters (reference 3.4.1). */
+  /** Statuses of this IP matching the `/api/statuses` filters (`MessageStatusController.find`). */
   listStatuses(ip: IpState, filter: Filter): StatusRecord[] {
     this.tick();
     // MessageStatusController.find binds MessageStatusQueryInput (`@Valid`, first argument) before its own
@@ -1260,7 +1260,7 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Conversations
 
-  /** `GET /api/conversations` filters (reference 3.5). */
+  /** `GET /api/conversations` filters (`ConversationController.find`). */
   listConversations(ip: IpState, filter: Filter, queueOnly = false): ConversationRecord[] {
     this.tick();
     if (
@@ -1351,7 +1351,7 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Subscriptions and webhooks
 
-  /** `POST /api/subscriptions` (reference 3.6); pings the endpoint (awaited, outcome ignored). */
+  /** `POST /api/subscriptions` (`SubscriptionController`); pings the endpoint (awaited, outcome ignored). */
   async createSubscription(ip: IpState, body: unknown): Promise<SubscriptionRecord> {
     const input = isObject(body) ? body : {};
     validateSubscription(input, 'create');
@@ -1523,7 +1523,7 @@ function expiryMs(sbd: Sbd): number {
   return parseDateTime(expiryOf(sbd)) as number;
 }
 
-/** Rebuilds the SBD in the IP's output property order (reference 6.1). */
+/** Rebuilds the SBD in the IP's output property order (the SBD model's Jackson property order). */
 function orderSbd(sbd: Sbd): Sbd {
   const h = sbd.standardBusinessDocumentHeader as Record<string, unknown>;
   const pick = (obj: Record<string, unknown>, order: string[]) => {
@@ -1562,7 +1562,7 @@ function formatSize(bytes: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Subscription validation and filters (reference 6.10)
+// Subscription validation and filters (`Subscription`, `WebhookFilterValidator`, `WebhookFilterParser`)
 
 const FILTER_PART = /^(\w+)(=)(.+)$/;
 const FILTER_NAMES = ['status', 'serviceIdentifier', 'direction'];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Business message bodies (reference 6.3). Responses are parsed leniently, so these schemas keep unknown fields.
+ * Business message bodies (the classes of the IP's `BusinessMessageType`). Responses are parsed leniently, so these schemas keep unknown fields.
  * Builders in `src/messages/` produce them.
  * @module
  */
@@ -24,10 +24,10 @@ export const MESSAGE_TYPES = [
 /** @category Models */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-/** Receipt types: no ASiC, pop answers 204, no files required (reference 6.3). @category Models */
+/** Receipt types: no ASiC, pop answers 204, no files required (`SBDUtil.isReceipt`). @category Models */
 export const RECEIPT_TYPES = ['arkivmelding_kvittering', 'einnsyn_kvittering', 'dialogmelding_kvittering'] as const;
 
-/** Types that may be sent without files (reference 3.2.3). @category Models */
+/** Types that may be sent without files (`NextMoveValidator`, MissingFileException otherwise). @category Models */
 export const TYPES_WITHOUT_FILES: readonly string[] = [...RECEIPT_TYPES, 'status', 'avtalt'];
 
 /** True for receipt types, which come without an ASiC. @category Models */
@@ -35,7 +35,7 @@ export function isReceiptType(type: string): boolean {
   return (RECEIPT_TYPES as readonly string[]).includes(type);
 }
 
-/** Document type standard for each message type (reference 6.4). @category Models */
+/** Document type standard for each message type (`MessageType`). @category Models */
 export const STANDARDS: Record<Exclude<MessageType, never>, string> = {
   arkivmelding: 'urn:no:difi:arkivmelding:xsd::arkivmelding',
   arkivmelding_kvittering: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering',
@@ -51,7 +51,7 @@ export const STANDARDS: Record<Exclude<MessageType, never>, string> = {
   status: 'urn:no:difi:eformidling:xsd::status',
 };
 
-/** Processes known to the IP (reference 6.4). @category Models */
+/** Processes known to the IP (the service registry's process URNs). @category Models */
 export const PROCESSES = {
   arkivmelding: {
     administrasjon: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0',

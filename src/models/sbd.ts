@@ -108,7 +108,7 @@ export type StandardBusinessDocument = z.infer<typeof StandardBusinessDocumentSc
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The strict shape the IP accepts on create (reference 6.1 and 6.1.1): exactly the header and one business message
+ * The strict shape the IP accepts on create (`StandardBusinessDocument` as `NextMoveMessageOutController.createMessage` reads it): exactly the header and one business message
  * whose key equals `documentIdentification.type`; `standard` ends in `::<type>`; at most one sender and receiver; a
  * messageId and conversationId, when given, are UUIDs; a ConversationId scope with a process exists.
  * @category Models

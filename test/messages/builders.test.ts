@@ -110,7 +110,7 @@ describe('message builders', () => {
     expect(() => arkivmelding({ onBehalfOf: '910075918' })).toThrow(/^sender:/);
     expect(() => arkivmelding({ expectedResponseDateTime: 'snart' })).toThrow(/^expectedResponseDateTime:/);
     expect(() => arkivmelding({ expectedResponseDateTime: new Date('snart') })).toThrow(/^expectedResponseDateTime: is not a valid date/);
-    // On behalf of: both sides plain organisation numbers (reference 6.2), not a person or an NHN id.
+    // On behalf of: both sides plain organisation numbers (`OnBehalfOfNormalizer`), not a person or an NHN id.
     expect(() => arkivmelding({ sender: '910077473', onBehalfOf: '09118532322' })).toThrow(/^onBehalfOf:/);
     expect(() => arkivmelding({ sender: 'her-id:8094866', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);
     expect(() => arkivmelding({ sender: '0192:910077473:910075918', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);

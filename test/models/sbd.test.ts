@@ -27,7 +27,7 @@ function issues(sbd: unknown): string[] {
   return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-describe('the strict request shape of an SBD (reference 6.1, 6.1.1)', () => {
+describe('the strict request shape of an SBD (as NextMoveMessageOutController.createMessage reads it)', () => {
   it('accepts what the builders make', () => {
     expect(issues(base())).toEqual([]);
   });
