@@ -282,7 +282,19 @@ export function reserialiseDateTime(value: unknown): unknown {
   return at === undefined ? value : formatDateTime(at);
 }
 
-/** The 400 the IP answers for an unreadable JSON body. */
-export function unreadableJson(message: string): IpError {
+/**
+ * The 400 the IP answers for an SBD Jackson cannot read. A JSON body (`@RequestBody`) fails in the message converter:
+ * `HttpMessageNotReadableException`. The multipart `sbd` part is a `@RequestParam` converted by
+ * `StringToStandardBusinessDocumentConverter`: Spring wraps the failure (ConversionFailedException, then
+ * TypeMismatchException) into `MethodArgumentTypeMismatchException`.
+ */
+export function unreadableJson(message: string, mode: 'json' | 'multipart' = 'json'): IpError {
+  if (mode === 'multipart') {
+    return frameworkError(
+      400,
+      'org.springframework.web.method.annotation.MethodArgumentTypeMismatchException',
+      `Method parameter 'sbd': Failed to convert value of type 'java.lang.String' to required type 'no.difi.meldingsutveksling.domain.sbdh.StandardBusinessDocument'; ${message}`,
+    );
+  }
   return frameworkError(400, 'org.springframework.http.converter.HttpMessageNotReadableException', `JSON parse error: ${message}`);
 }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { unreadableJson } from './business-message.js';
 import type { FaultInjector, FaultRule } from './faults.js';
 import { formatDateTime, jacksonJson } from './format.js';
 import { type HeaderParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
@@ -459,11 +460,7 @@ async function readMultipart(
   try {
     sbd = JSON.parse(sbdPart.data.toString('utf8'));
   } catch (error) {
-    throw frameworkError(
-      500,
-      'org.springframework.core.convert.ConversionFailedException',
-      `Failed to convert from type [java.lang.String] to type [no.difi.meldingsutveksling.domain.sbdh.StandardBusinessDocument]: ${(error as SyntaxError).message}`,
-    );
+    throw unreadableJson((error as SyntaxError).message, 'multipart');
   }
   // Every part with a filename is an attachment (a filename on the sbd part makes it one too, as on the IP).
   const files = parts

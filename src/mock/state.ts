@@ -619,7 +619,7 @@ export class SimulatorModel {
   create(ip: IpState, input: unknown, mode: 'json' | 'multipart' = 'json'): MessageRecord {
     this.tick();
     const sbd = this.#checkShape(input);
-    this.#readBody(sbd);
+    this.#readBody(sbd, mode);
     this.#beanValidate(sbd, mode);
     this.#applyDefaults(ip, sbd);
     const h = header(sbd);
@@ -743,18 +743,18 @@ export class SimulatorModel {
    * the business message keeps its known fields only, an unknown enum constant or an unconvertible scalar is 400
    * HttpMessageNotReadableException; header date-times are `OffsetDateTime`s, written back with the IP's offset.
    */
-  #readBody(sbd: Sbd): void {
+  #readBody(sbd: Sbd, mode: 'json' | 'multipart'): void {
     const h = sbd.standardBusinessDocumentHeader as Record<string, unknown> | null | undefined;
     const doc = isObject(h) && isObject(h.documentIdentification) ? h.documentIdentification : undefined;
     const created = doc?.creationDateAndTime;
     if (created !== undefined && created !== null && (typeof created !== 'string' || parseDateTime(created) === undefined)) {
-      throw unreadableJson(`Cannot deserialize value of type \`java.time.OffsetDateTime\` from String "${String(created)}"`);
+      throw unreadableJson(`Cannot deserialize value of type \`java.time.OffsetDateTime\` from String "${String(created)}"`, mode);
     }
     const key = Object.keys(sbd).find((k) => k !== 'standardBusinessDocumentHeader') as string; // #checkShape: exactly one
     try {
       sbd[key] = readBusinessMessage(key, sbd[key] as Record<string, unknown>);
     } catch (error) {
-      if (error instanceof UnreadableBusinessMessage) throw unreadableJson(error.message);
+      if (error instanceof UnreadableBusinessMessage) throw unreadableJson(error.message, mode);
       throw error;
     }
   }
