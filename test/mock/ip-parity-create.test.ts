@@ -76,6 +76,16 @@ describe.each(faces)('$name face', (face) => {
       expect(sim.queues(DEPARTEMENT).outgoing).toBe(0);
     });
 
+    it('multipart: malformed JSON in the sbd part is the same 400 type mismatch', async () => {
+      const { ip } = await face.start();
+      const { body, headers } = multipart({});
+      const res = await ip(DEPARTEMENT)('POST', '/api/messages/out/multipart', { body: body.replace('{}', '{"standard'), headers });
+      expect(res.json).toMatchObject({
+        status: 400,
+        exception: 'org.springframework.web.method.annotation.MethodArgumentTypeMismatchException',
+      });
+    });
+
     it('known values pass, Jackson coercions apply, and unknown fields are dropped from the echo', async () => {
       const { ip } = await face.start();
       const doc = sbd({
