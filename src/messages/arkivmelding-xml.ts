@@ -29,7 +29,7 @@ const escapeXml = (s: string) =>
 /**
  * A minimal Noark 5 `arkivmelding.xml`: one saksmappe with one journalpost whose documents are `files`, in order.
  * The IP reads `offentligTittel` (the conversation's title) and every `referanseDokumentfil` (each must be sent,
- * reference 3.2.3); for a real archive, let your archive system write the full arkivmelding instead.
+ * `NextMoveValidator`, MissingArkivmeldingFileException); for a real archive, let your archive system write the full arkivmelding instead.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
  * Message builders: typed factories that produce a complete StandardBusinessDocument (SBD) for every business
- * message type a client can send (reference 6.3), with `standard`, `type`, `typeVersion` and the default process
- * taken from the reference's tables (6.4), fresh UUIDs and `creationDateAndTime`.
+ * message type a client can send (the IP's `BusinessMessageType`), with `standard`, `type`, `typeVersion` and the default process
+ * taken from `STANDARDS` and `PROCESSES`, fresh UUIDs and `creationDateAndTime`.
  * @module
  */
 
@@ -25,9 +25,9 @@ import {
   STANDARDS,
 } from '../models/business-messages.js';
 import { parseIdentifier } from '../models/identifiers.js';
-import type { Partner, Scope, StandardBusinessDocument } from '../models/sbd.js';
+import { businessMessageIssues, type Partner, type Scope, type StandardBusinessDocument } from '../models/sbd.js';
 
-/** `typeVersion` the IP writes in the SBDs it generates (reference 6.1). @category Messages */
+/** `typeVersion` the IP writes in the SBDs it generates. @category Messages */
 export const DEFAULT_TYPE_VERSION = '2.0';
 
 /**
@@ -44,7 +44,7 @@ export interface MessageHeaderParams {
   onBehalfOf?: string | undefined;
   /** The receiver: organisation number (plain or `0192:`), a personal id (DPI), or an NHN id (`her-id:…`). */
   receiver?: string | undefined;
-  /** The process URN; each builder has a default from reference 6.4 (see {@link PROCESSES}). */
+  /** The process URN; each builder has a default (see {@link PROCESSES}). */
   process?: string | undefined;
   /** A UUID; generated when left out. Reuse the original's conversationId in replies and receipts. */
   conversationId?: string | undefined;
@@ -106,6 +106,9 @@ export function buildMessage<T extends object>(
 ): StandardBusinessDocument {
   const sender = senderPartner(params);
   const receiver = params.receiver === undefined ? undefined : partner(params.receiver, 'receiver');
+  // Never build what the IP cannot read (enum spellings, integers) or would refuse for a missing print address.
+  const [issue] = businessMessageIssues(type, stripUndefined(body) as Record<string, unknown>, receiver !== undefined);
+  if (issue) throw new RequestValidationError(issue.path.join('.'), issue.message);
   const conversation: Scope = {
     type: 'ConversationId',
     instanceIdentifier: params.conversationId ?? randomUUID(),

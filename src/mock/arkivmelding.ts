@@ -1,5 +1,5 @@
 /**
- * A minimal reading of `arkivmelding.xml`: what the IP takes from it (reference 3.2.2 and 3.2.3).
+ * A minimal reading of `arkivmelding.xml`: what the IP takes from it (`NextMoveMessageService.addFile`, `NextMoveValidator`).
  * @internal
  * @module
  */
@@ -17,7 +17,14 @@ export interface ArkivmeldingFacts {
 }
 
 /** Thrown for XML the IP's JAXB reader would reject (→ 500 on upload). */
-export class ArkivmeldingParseError extends Error {}
+export class ArkivmeldingParseError extends Error {
+  /** True when the XML is not an arkivmelding document at all (JAXB could not unmarshal it). */
+  readonly unmarshal: boolean;
+  constructor(message: string, unmarshal = false) {
+    super(message);
+    this.unmarshal = unmarshal;
+  }
+}
 
 const decode = (s: string) =>
   s
@@ -40,7 +47,7 @@ function firstText(xml: string, element: string, from = 0): string | undefined {
 export function parseArkivmelding(content: Buffer): ArkivmeldingFacts {
   const xml = content.toString('utf8').replace(/<!--[\s\S]*?-->/g, '');
   if (!/<(?:[\w.-]+:)?arkivmelding[\s>]/.test(xml) || !/<\/(?:[\w.-]+:)?arkivmelding>\s*$/.test(xml)) {
-    throw new ArkivmeldingParseError('not an arkivmelding document');
+    throw new ArkivmeldingParseError('not an arkivmelding document', true);
   }
   const mappe = /<(?:[\w.-]+:)?mappe\b[^>]*type="(?:[\w.-]+:)?saksmappe"[^>]*>|<(?:[\w.-]+:)?saksmappe[\s>]/.exec(xml);
   const journalpost = /<(?:[\w.-]+:)?basisregistrering\b[^>]*type="(?:[\w.-]+:)?journalpost"[^>]*>|<(?:[\w.-]+:)?journalpost[\s>]/.exec(

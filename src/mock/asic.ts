@@ -4,7 +4,7 @@ import yazl from 'yazl';
 import type { FileStore, StoredContent } from './storage.js';
 
 /**
- * Builds the ASiC-E that `pop` returns (reference section 7), streamed: documents are read from the file store as
+ * Builds the ASiC-E that `pop` returns (`AsicHandlerImpl`), streamed: documents are read from the file store as
  * the zip is written, never buffered whole.
  * @internal
  * @module

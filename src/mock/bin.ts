@@ -1,67 +1,114 @@
 #!/usr/bin/env node
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { EformidlingError } from '../errors.js';
+import type { NetworkConfig } from './network.js';
+import { loadNetworkFile } from './network-file.js';
+import { NETWORK_PRESETS, type NetworkPreset, networkPreset } from './presets.js';
 import { startSimulator } from './server.js';
 
 /**
- * `eformidling-simulator --port 9093 [--host 127.0.0.1] [--username u --password p] [--lock-timeout-ms n]`:
- * starts the simulator over HTTP, prints its organisations and base URLs, and runs until SIGINT/SIGTERM.
+ * `eformidling-simulator [--port 9093] [--host 127.0.0.1] [--network file.json | --preset efm-mocks] …`: starts the
+ * simulator over HTTP, prints its participants and base URLs, and runs until SIGINT/SIGTERM. For development and
+ * tests only.
  * @internal
  * @module
  */
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '9093' },
-    host: { type: 'string', default: '127.0.0.1' },
-    username: { type: 'string' },
-    password: { type: 'string' },
-    'lock-timeout-ms': { type: 'string' },
-    'delivery-delay-ms': { type: 'string' },
-    'status-queue': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE = `Usage: eformidling-simulator [--port 9093] [--host 127.0.0.1] [--network file.json | --preset ${NETWORK_PRESETS.join('|')}]
+                             [--username u --password p] [--lock-timeout-ms 300000] [--delivery-delay-ms 20]
+                             [--status-queue DPO,DPV,DPI]
+An in-memory eFormidling integrasjonspunkt for development and tests only. See docs/simulator.md.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`eformidling-simulator: ${message}\n`);
+  process.exit(2);
+}
+
+let values: Record<string, string | boolean | undefined>;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '9093' },
+      host: { type: 'string', default: '127.0.0.1' },
+      network: { type: 'string' },
+      preset: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'lock-timeout-ms': { type: 'string' },
+      'delivery-delay-ms': { type: 'string' },
+      'status-queue': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  fail(`${(error as Error).message}\n${USAGE}`);
+}
 
 if (values.help) {
-  process.stdout.write(
-    'Usage: eformidling-simulator [--port 9093] [--host 127.0.0.1] [--username u --password p]\n' +
-      '                             [--lock-timeout-ms 300000] [--delivery-delay-ms 20] [--status-queue DPO,DPV,DPI]\n',
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`eformidling-simulator: invalid --port ${values.port}\n`);
-  process.exit(2);
+const text = (name: string) => values[name] as string | undefined;
+const port = Number(text('port'));
+if (!/^\d+$/.test(text('port') ?? '') || port > 65535) fail(`invalid --port ${text('port')}`);
+if ((text('username') === undefined) !== (text('password') === undefined)) fail('give both --username and --password, or neither');
+if (text('network') !== undefined && text('preset') !== undefined) fail('give --network or --preset, not both');
+const preset = text('preset');
+if (preset !== undefined && !(NETWORK_PRESETS as readonly string[]).includes(preset)) {
+  fail(`unknown --preset ${preset} (known: ${NETWORK_PRESETS.join(', ')})`);
 }
-if ((values.username === undefined) !== (values.password === undefined)) {
-  process.stderr.write('eformidling-simulator: give both --username and --password, or neither\n');
-  process.exit(2);
+const number = (name: string): number | undefined => {
+  const value = text(name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) fail(`invalid --${name} ${value}`);
+  return Number(value);
+};
+
+let network: NetworkConfig;
+try {
+  const file = text('network');
+  network = file !== undefined ? await loadNetworkFile(file) : networkPreset((preset ?? 'default') as NetworkPreset);
+} catch (error) {
+  if (error instanceof EformidlingError) fail(`bad network file: ${error.message}`);
+  throw error;
 }
 
+const host = text('host') as string;
+const username = text('username');
+const password = text('password');
+const lockTimeoutMs = number('lock-timeout-ms');
+const deliveryDelayMs = number('delivery-delay-ms');
+const statusQueue = text('status-queue');
 const server = await startSimulator({
   port,
-  host: values.host,
-  ...(values.username !== undefined && values.password !== undefined
-    ? { basicAuth: { username: values.username, password: values.password } }
-    : {}),
-  ...(values['lock-timeout-ms'] ? { lockTimeoutMs: Number(values['lock-timeout-ms']) } : {}),
-  ...(values['delivery-delay-ms'] ? { deliveryDelayMs: Number(values['delivery-delay-ms']) } : {}),
-  ...(values['status-queue'] ? { statusQueueIncludes: values['status-queue'].split(',').map((s) => s.trim().toUpperCase()) as never } : {}),
-});
+  host,
+  network,
+  ...(username !== undefined && password !== undefined ? { basicAuth: { username, password } } : {}),
+  ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+  ...(deliveryDelayMs !== undefined ? { deliveryDelayMs } : {}),
+  ...(statusQueue ? { statusQueueIncludes: statusQueue.split(',').map((s) => s.trim().toUpperCase()) as never } : {}),
+}).catch((error: unknown) => fail((error as Error).message));
 
-const lines = [`eformidling simulator listening on ${server.url}`, ''];
-for (const org of server.simulator.organisations) {
-  const services = [...new Set(org.accepts.map((a) => a.service))].join(', ') || '-';
-  lines.push(`  ${org.id}  ${org.name.padEnd(20)} ${org.baseUrl ?? '(no integration point)'}`);
-  lines.push(`  ${' '.repeat(9)}  accepts: ${services}`);
+const isLoopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+const organisations = server.simulator.organisations;
+const idWidth = Math.max(...organisations.map((o) => o.id.length));
+const nameWidth = Math.max(20, ...organisations.map((o) => o.name.length));
+const lines = [`eformidling simulator listening on ${server.url} (for development and tests only: no real transport, no real signatures)`];
+if (!isLoopback) {
+  lines.push(
+    `WARNING: bound to ${host}, not loopback: anyone who can reach this port can read and send messages${username ? '' : ' (no --username/--password set)'}.`,
+  );
 }
-lines.push(
-  '',
-  `The server root (${server.url}) serves ${server.simulator.organisations.find((o) => o.hasIntegrationPoint)?.id}. Ctrl-C stops.`,
-  '',
-);
+lines.push('');
+for (const org of organisations) {
+  const services = [...new Set(org.accepts.map((a) => a.service))].join(', ') || '-';
+  lines.push(`  ${org.id.padEnd(idWidth)}  ${org.name.padEnd(nameWidth)} ${org.baseUrl ?? '(no integration point)'}`);
+  lines.push(`  ${' '.repeat(idWidth)}  accepts: ${services}`);
+}
+lines.push('', `The server root (${server.url}) serves ${organisations.find((o) => o.hasIntegrationPoint)?.id}. Ctrl-C stops.`, '');
 process.stdout.write(lines.join('\n'));
 
 let stopping = false;

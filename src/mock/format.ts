@@ -26,7 +26,7 @@ export function formatDateTime(ms: number): string {
 }
 
 /**
- * Parses an ISO-8601 date-time; a value without offset is Europe/Oslo local time (reference section 1).
+ * Parses an ISO-8601 date-time; a value without offset is Europe/Oslo local time (the IP's `ObjectMapper` works in Europe/Oslo).
  * @returns epoch milliseconds, or `undefined` when unparseable.
  */
 export function parseDateTime(value: string): number | undefined {

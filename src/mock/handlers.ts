@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { HttpHandler } from 'msw';
+import type { MswHttpHandler } from './msw-types.js';
 import { MSW_HOST_SUFFIX, type SimulatorCore } from './routes.js';
 
 /**
@@ -30,7 +30,7 @@ export function mswBaseUrl(orgnr: string): string {
 }
 
 /** One `http.all` handler per organisation, each delegating to the shared core. */
-export function createHandlers(core: SimulatorCore, organisations: readonly string[]): HttpHandler[] {
+export function createHandlers(core: SimulatorCore, organisations: readonly string[]): MswHttpHandler[] {
   const { http } = loadMsw();
   return organisations.map((org) => http.all(`${mswBaseUrl(org)}/*`, ({ request }) => core.handle(request)));
 }

@@ -6,6 +6,7 @@
  */
 export { Clock, type ClockOptions, type SimulatorClock } from './clock.js';
 export type { FaultRule, Faults } from './faults.js';
+export type { MswHttpHandler } from './msw-types.js';
 export {
   DEPARTEMENT,
   DPV_ORGANISATION,
@@ -19,6 +20,17 @@ export {
   type SimulatedPostalAddress,
   type SimulatedService,
 } from './network.js';
+export { loadNetworkFile, NetworkConfigSchema, parseNetworkConfig } from './network-file.js';
+export {
+  EFM_MOCKS_CLIENT,
+  EFM_MOCKS_DPI_PERSON,
+  EFM_MOCKS_DPV_PERSON,
+  EFM_MOCKS_IP,
+  efmMocksNetwork,
+  NETWORK_PRESETS,
+  type NetworkPreset,
+  networkPreset,
+} from './presets.js';
 export { type SimulatorServer, type StartSimulatorOptions, startSimulator } from './server.js';
 export { createSimulator, type SimulatedOrganisation, type SimulatedStatus, Simulator } from './simulator.js';
 export type { SimulatorOptions, WebhookDelivery } from './state.js';

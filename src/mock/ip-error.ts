@@ -3,14 +3,14 @@ import { formatDateTime, jacksonJson } from './format.js';
 
 /**
  * The IP's errors as the simulator raises them: a status, the fully qualified Java exception and the message, turned
- * into the error JSON of reference section 4.1 by {@link errorResponse}.
+ * into the error JSON of `IntegrasjonspunktErrorController` by {@link errorResponse}.
  * @internal
  * @module
  */
 
 const IP_EXCEPTIONS = 'no.difi.meldingsutveksling.exceptions.';
 
-/** Status of each IP exception (reference 4.2). */
+/** Status of each IP exception (each `HttpStatusCodeException` subclass in `no.difi.meldingsutveksling.exceptions`). */
 const STATUS_OF = {
   MessageAlreadyExistsException: 400,
   MessageNotLockedException: 400,
@@ -80,7 +80,7 @@ export class IpError extends Error {
   }
 }
 
-/** An IP exception from `no.difi.meldingsutveksling.exceptions` by short name; status from reference 4.2. */
+/** An IP exception from `no.difi.meldingsutveksling.exceptions` by short name, with its own status. */
 export function ipException(
   name: IpExceptionName,
   message: string,
@@ -138,7 +138,7 @@ export interface ErrorFields {
   description?: string | undefined;
 }
 
-/** The body of the IP's error JSON (reference 4.1), field order as the IP writes it. */
+/** The body of the IP's error JSON (`IntegrasjonspunktErrorController`), field order as the IP writes it. */
 export function errorBody(error: ErrorFields, path: string, now: number): Record<string, unknown> {
   return {
     timestamp: formatDateTime(now),
@@ -163,4 +163,29 @@ export function errorResponse(error: ErrorFields, path: string, now: number, hea
 /** Java's `MessageFormat` number rendering in the default (English) locale: `1234` → `1,234`. */
 export function grouped(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/**
+ * A query parameter bound into a `@Valid` model attribute (`MessageStatusQueryInput`, `ConversationQueryInput`) that
+ * does not convert: since Spring 6.0 `ModelAttributeMethodProcessor` throws `MethodArgumentNotValidException` (400)
+ * for a failed binding of a `@Valid` argument not followed by a `BindingResult` (Spring 5 threw `BindException`).
+ */
+export function bindingFailure(objectName: string, field: string, value: string, javaType: string): IpError {
+  return frameworkError(
+    400,
+    'org.springframework.web.bind.MethodArgumentNotValidException',
+    `Validation failed for object='${objectName}'. Error count: 1`,
+    [
+      {
+        codes: [`typeMismatch.${objectName}.${field}`, `typeMismatch.${field}`, `typeMismatch.${javaType}`, 'typeMismatch'],
+        arguments: [{ codes: [`${objectName}.${field}`, field], defaultMessage: field, code: field }],
+        defaultMessage: `Failed to convert property value of type 'java.lang.String' to required type '${javaType}' for property '${field}'`,
+        objectName,
+        field,
+        rejectedValue: value,
+        bindingFailure: true,
+        code: 'typeMismatch',
+      },
+    ],
+  );
 }

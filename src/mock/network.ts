@@ -6,10 +6,10 @@ import { PROCESSES, STANDARDS } from '../models/business-messages.js';
  * @module
  */
 
-/** A service the simulator knows (reference 6.5). @category Simulator */
+/** A service the simulator knows (`ServiceIdentifier`). @category Simulator */
 export type SimulatedService = 'DPO' | 'DPV' | 'DPI' | 'DPF' | 'DPE' | 'DPH';
 
-/** A postal address as the service registry returns it (capabilities, reference 6.9). @category Simulator */
+/** A postal address as the service registry returns it (capabilities: `CapabilityFactory`). @category Simulator */
 export interface SimulatedPostalAddress {
   name: string;
   street: string;

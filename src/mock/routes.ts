@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { unreadableJson } from './business-message.js';
 import type { FaultInjector, FaultRule } from './faults.js';
 import { formatDateTime, jacksonJson } from './format.js';
 import { type HeaderParseError, multipartBoundary, parseContentDisposition, parseMultipart } from './http-parsing.js';
@@ -164,7 +165,8 @@ export class SimulatorCore {
         return json(model.capabilities(params[0] as string, url.searchParams.get('process') ?? undefined, securityLevel));
       }),
       // Outgoing
-      r('POST', '/api/messages/out', async ({ ip, request }) => json(model.create(ip, await readJson(request)).sbd)),
+      // NextMoveMessageOutController.createMessage: `consumes = application/json`.
+      r('POST', '/api/messages/out', async ({ ip, request }) => json(model.create(ip, await readJson(request, true)).sbd)),
       r('GET', '/api/messages/out', ({ ip, url }) =>
         json(page(url, model.listMessages(ip, 'out', filters(url)), OUT_SORT, 'NextMoveOutMessage', sbdView)),
       ),
@@ -181,7 +183,9 @@ export class SimulatorCore {
         try {
           parsed = parseContentDisposition(disposition);
         } catch (error) {
-          throw frameworkError(500, 'java.lang.ArrayIndexOutOfBoundsException', (error as HeaderParseError).message);
+          // ContentDisposition.parse (the IP's own copy): a parameter without '='.
+          void (error as HeaderParseError);
+          throw frameworkError(500, 'java.lang.IllegalArgumentException', 'Invalid content disposition format');
         }
         const filename = parsed.params.filename;
         if (!filename)
@@ -238,8 +242,9 @@ export class SimulatorCore {
         ),
       ),
       r('DELETE', '/api/statuses/{}', ({ ip, params }) => {
-        const id = Number(params[0]);
-        return empty(Number.isInteger(id) && model.deleteQueuedStatus(ip, id) ? 200 : 404);
+        // MessageStatusController.removeStatus(@PathVariable Long id): MethodArgumentTypeMismatchException.
+        const id = longParam('id', params[0] as string);
+        return empty(model.deleteQueuedStatus(ip, id) ? 200 : 404);
       }),
       // Conversations
       r('GET', '/api/conversations', ({ ip, url }) =>
@@ -383,9 +388,10 @@ function longParam(name: string, value: string): number {
   return Number(value);
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: Request, exactlyJson = false): Promise<unknown> {
   const type = request.headers.get('content-type');
-  if (!type || !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
+  const accepted = exactlyJson ? /^application\/json\s*(;|$)/i : /^application\/([\w.+-]+\+)?json\b/i;
+  if (!type || !accepted.test(type.trim())) {
     throw frameworkError(
       415,
       'org.springframework.web.HttpMediaTypeNotSupportedException',
@@ -443,21 +449,18 @@ async function readMultipart(
   }
   const sbdPart = parts.find((p) => p.name === 'sbd');
   if (!sbdPart) {
+    // createAndSendMessage takes `@RequestParam StandardBusinessDocument sbd`.
     throw frameworkError(
       400,
-      'org.springframework.web.multipart.support.MissingServletRequestPartException',
-      "Required part 'sbd' is not present.",
+      'org.springframework.web.bind.MissingServletRequestParameterException',
+      "Required request parameter 'sbd' for method parameter type StandardBusinessDocument is not present",
     );
   }
   let sbd: unknown;
   try {
     sbd = JSON.parse(sbdPart.data.toString('utf8'));
   } catch (error) {
-    throw frameworkError(
-      500,
-      'org.springframework.core.convert.ConversionFailedException',
-      `Failed to convert from type [java.lang.String] to type [no.difi.meldingsutveksling.domain.sbdh.StandardBusinessDocument]: ${(error as SyntaxError).message}`,
-    );
+    throw unreadableJson((error as SyntaxError).message, 'multipart');
   }
   // Every part with a filename is an attachment (a filename on the sbd part makes it one too, as on the IP).
   const files = parts
@@ -527,7 +530,7 @@ function subscriptionView(s: SubscriptionRecord): Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Paging and sorting (reference section 5)
+// Paging and sorting (Spring Data `Pageable`, `@PageableDefault` of each controller)
 
 type Getter<T> = (item: T) => string | number | boolean | undefined;
 

@@ -1,7 +1,7 @@
-import type { HttpHandler } from 'msw';
 import type { SimulatorClock } from './clock.js';
 import { FaultInjector, type Faults } from './faults.js';
 import { createHandlers, mswBaseUrl } from './handlers.js';
+import type { MswHttpHandler } from './msw-types.js';
 import { defaultNetwork, type NetworkConfig } from './network.js';
 import { SimulatorCore } from './routes.js';
 import { type SimulatorModel as Model, SimulatorModel, type SimulatorOptions, type WebhookDelivery } from './state.js';
@@ -41,7 +41,7 @@ export class Simulator {
   /** The shared HTTP layer: answers a fetch `Request` for any organisation (use {@link Simulator.handle}). @internal */
   readonly core: SimulatorCore;
   readonly #faults = new FaultInjector();
-  #handlers: HttpHandler[] | undefined;
+  #handlers: MswHttpHandler[] | undefined;
   readonly #baseUrl: (orgnr: string) => string;
 
   /** @internal */
@@ -62,7 +62,7 @@ export class Simulator {
    * const ip = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl('910077473') });
    * ```
    */
-  get handlers(): HttpHandler[] {
+  get handlers(): MswHttpHandler[] {
     this.#handlers ??= createHandlers(this.core, [...this.model.ips.keys()]);
     return this.#handlers;
   }

@@ -4,11 +4,22 @@ import { isReceiptType, MESSAGE_TYPES, TYPES_WITHOUT_FILES } from '../models/bus
 import { isOrganisationNumber, isPersonalIdentifier } from '../models/identifiers.js';
 import { type ArkivmeldingParseError, parseArkivmelding } from './arkivmelding.js';
 import { buildAsic } from './asic.js';
+import { readBusinessMessage, reserialiseDateTime, UnreadableBusinessMessage, unreadableJson } from './business-message.js';
 import { Clock, type ClockOptions } from './clock.js';
 import { formatDateTime, parseDateTime } from './format.js';
 import { mimeTypeFromFilename } from './http-parsing.js';
-import { type FieldViolation, frameworkError, grouped, IpError, ipException, messageNotFound, methodArgumentNotValid } from './ip-error.js';
+import {
+  bindingFailure,
+  type FieldViolation,
+  frameworkError,
+  grouped,
+  IpError,
+  ipException,
+  messageNotFound,
+  methodArgumentNotValid,
+} from './ip-error.js';
 import type { NetworkConfig, ParticipantConfig, ServiceRecordConfig, SimulatedService } from './network.js';
+import { applyPrintDefaults, validatePrintAddresses } from './print-address.js';
 import { FileStore, type StoredContent } from './storage.js';
 
 /**
@@ -31,7 +42,7 @@ export interface SimulatorOptions {
   statusServices?: readonly SimulatedService[];
   /** Default `expectedResponseDateTime` = now + this (`default-ttl-hours`). @defaultValue 24 */
   defaultTtlHours?: number;
-  /** Per-service total attachment limits in bytes (reference section 8). */
+  /** Per-service total attachment limits in bytes (`NextMoveFileSizeValidator`). */
   uploadSizeLimits?: Partial<Record<SimulatedService, number>>;
   /**
    * Transmission timing. Without `autoDeliver`, whatever crosses the network (a sent message, a MOTTATT/LEVERT
@@ -193,7 +204,7 @@ const MULTIPART_PART_LIMIT = 5 * 1024 * 1024;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The primary identifier (reference 6.2): org number without ICD, a person id as is. */
+/** The primary identifier (`PartnerIdentifier.getPrimaryIdentifier`): org number without ICD, a person id as is. */
 export function primaryIdentifier(value: string): string {
   const m = ISO6523.exec(value.trim());
   return m ? (m[2] as string) : value.trim();
@@ -395,10 +406,13 @@ export class SimulatorModel {
       this.#releaseFiles(msg.files);
       return;
     }
+    // DpiConversationStrategyImpl.send: a DPI digital message's conversation takes its `tittel` as messageTitle.
+    const business = msg.sbd[msg.type] as Record<string, unknown>;
+    if (conv && msg.service === 'DPI' && msg.type === 'digital' && typeof business.tittel === 'string') conv.messageTitle = business.tittel;
     if (msg.type !== 'status') this.addStatus(from, conv, 'SENDT');
     const receiverIp = this.ips.get(msg.receiverIdentifier);
     if ((msg.service === 'DPV' || msg.service === 'DPF') && isReceiptType(msg.type)) {
-      // DPV/DPF discard receipts and register SENDT, LEVERT, LEST (reference 3.2.3).
+      // DPV/DPF discard receipts and register SENDT, LEVERT, LEST (`DpvConversationStrategyImpl`, `DpfConversationStrategyImpl`).
       this.addStatus(from, conv, 'LEVERT');
       this.addStatus(from, conv, 'LEST');
       this.#releaseFiles(msg.files);
@@ -422,7 +436,7 @@ export class SimulatorModel {
     });
   }
 
-  /** A message reaches the receiver's IP (reference 3.3.5). */
+  /** A message reaches the receiver's IP (`NextMoveQueueImpl.enqueueIncomingMessage`). */
   #arrive(from: IpState, to: IpState, msg: MessageRecord): void {
     const now = this.now();
     const sbd = structuredClone(msg.sbd);
@@ -437,10 +451,9 @@ export class SimulatorModel {
     const sender = (header.sender as { identifier: { value: string } }[])[0] as { identifier: { value: string } };
     const m = ISO6523.exec(sender.identifier.value);
     if (m?.[3]) sender.identifier.value = `${m[1]}:${m[3]}`;
+    // Conversation.of: an incoming conversation keeps messageTitle "" and messageReference = conversationId (only the
+    // sending side's NextMoveMessageService.addFile sets them from arkivmelding.xml).
     const conv = this.#newConversation(to, sbd, 'INCOMING', msg.service);
-    const fromConv = this.#outgoingConversation(from, msg.messageId);
-    conv.messageTitle = fromConv?.messageTitle ?? '';
-    conv.messageReference = fromConv?.messageReference ?? conv.conversationId;
     to.incoming.set(msg.messageId, {
       ...msg,
       id: this.#next(),
@@ -601,11 +614,12 @@ export class SimulatorModel {
 
   /**
    * `POST /api/messages/out` (and the create stage of multipart): shape, bean validation, defaults, service
-   * selection and the business checks of reference 3.2.1, in that order.
+   * selection and the business checks of `NextMoveValidator.validate`, in that order (`NextMoveMessageService.createMessage`).
    */
   create(ip: IpState, input: unknown, mode: 'json' | 'multipart' = 'json'): MessageRecord {
     this.tick();
     const sbd = this.#checkShape(input);
+    this.#readBody(sbd, mode);
     this.#beanValidate(sbd, mode);
     this.#applyDefaults(ip, sbd);
     const h = header(sbd);
@@ -628,15 +642,17 @@ export class SimulatorModel {
         });
       }
       service = record.service;
-      if (service === 'DPI' && type === 'print') this.#printDefaults(business, record);
+      if (service === 'DPI' && type === 'print') applyPrintDefaults(business, true, record);
     } else if (type === 'print') {
       service = 'DPI';
-      this.#printDefaults(business, undefined);
+      applyPrintDefaults(business, false, undefined);
     }
     if (type !== 'status' && this.#messageIdTaken(ip, messageId)) {
       throw ipException('MessageAlreadyExistsException', `Message with messageId = ${messageId} already exists`);
     }
     if (!ip.enabledServices.includes(service)) throw ipException('ServiceNotEnabledException', `Service ${service} is not enabled`);
+    // NextMoveValidator.validatePrintBusinessMessage, after the defaults of NextMoveOutMessageFactory.
+    if (type === 'print') validatePrintAddresses(business);
     if (!h.documentIdentification.standard.endsWith(`::${type}`)) {
       throw ipException(
         'MessageTypeDoesNotFitDocumentTypeException',
@@ -720,6 +736,27 @@ export class SimulatorModel {
     // Header only: the IP needs the business message member.
     if (businessKey === undefined) throw illegal('Missing business message');
     return structuredClone(input) as Sbd;
+  }
+
+  /**
+   * Jackson's reading of the typed parts (`StandardBusinessDocument` and the class `BusinessMessageType` names):
+   * the business message keeps its known fields only, an unknown enum constant or an unconvertible scalar is 400
+   * HttpMessageNotReadableException; header date-times are `OffsetDateTime`s, written back with the IP's offset.
+   */
+  #readBody(sbd: Sbd, mode: 'json' | 'multipart'): void {
+    const h = sbd.standardBusinessDocumentHeader as Record<string, unknown> | null | undefined;
+    const doc = isObject(h) && isObject(h.documentIdentification) ? h.documentIdentification : undefined;
+    const created = doc?.creationDateAndTime;
+    if (created !== undefined && created !== null && (typeof created !== 'string' || parseDateTime(created) === undefined)) {
+      throw unreadableJson(`Cannot deserialize value of type \`java.time.OffsetDateTime\` from String "${String(created)}"`, mode);
+    }
+    const key = Object.keys(sbd).find((k) => k !== 'standardBusinessDocumentHeader') as string; // #checkShape: exactly one
+    try {
+      sbd[key] = readBusinessMessage(key, sbd[key] as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof UnreadableBusinessMessage) throw unreadableJson(error.message, mode);
+      throw error;
+    }
   }
 
   /** Bean validation (`@Valid` on the SBD) → MethodArgumentNotValidException / ConstraintViolationException. */
@@ -859,7 +896,7 @@ export class SimulatorModel {
     throw methodArgumentNotValid('standardBusinessDocument', errors);
   }
 
-  /** Create defaults (reference 3.2.1). */
+  /** Create defaults (`NextMoveOutMessageFactory.setDefaults`). */
   #applyDefaults(ip: IpState, sbd: Sbd): void {
     const h = header(sbd);
     const own = ip.orgnr;
@@ -875,7 +912,9 @@ export class SimulatorModel {
     const doc = h.documentIdentification;
     doc.type = String(doc.type).toLowerCase();
     doc.instanceIdentifier ||= randomUUID();
-    doc.creationDateAndTime ??= formatDateTime(this.now());
+    doc.creationDateAndTime = doc.creationDateAndTime
+      ? (reserialiseDateTime(doc.creationDateAndTime) as string)
+      : formatDateTime(this.now());
     const scopes = h.businessScope.scope;
     for (const scope of scopes) if (!scope.instanceIdentifier) scope.instanceIdentifier = randomUUID();
     const conv = scopes.find((s) => s.type === 'ConversationId');
@@ -885,27 +924,15 @@ export class SimulatorModel {
       const info = conv.scopeInformation[0] as { expectedResponseDateTime?: string };
       info.expectedResponseDateTime ??= formatDateTime(this.now() + this.options.defaultTtlHours * 3_600_000);
     }
+    for (const scope of scopes) {
+      for (const info of (scope.scopeInformation ?? []) as Record<string, unknown>[]) {
+        if (info.expectedResponseDateTime !== undefined && info.expectedResponseDateTime !== null)
+          info.expectedResponseDateTime = reserialiseDateTime(info.expectedResponseDateTime);
+      }
+    }
   }
 
-  #printDefaults(business: Record<string, unknown>, record: ServiceRecordConfig | undefined): void {
-    business.utskriftsfarge ??= 'SORT_HVIT';
-    business.posttype ??= 'B_OEKONOMI';
-    const address = (a: ServiceRecordConfig['postAddress']) =>
-      a && {
-        navn: a.name,
-        adresselinje1: a.street.split(';')[0],
-        postnummer: a.postalCode,
-        poststed: a.postalArea,
-        land: a.country,
-      };
-    if (!isObject(business.mottaker) && record?.postAddress) business.mottaker = address(record.postAddress);
-    if (!isObject(business.retur)) business.retur = {};
-    const retur = business.retur as Record<string, unknown>;
-    if (!isObject(retur.mottaker) && record?.returnAddress) retur.mottaker = address(record.returnAddress);
-    retur.returhaandtering ??= 'DIREKTE_RETUR';
-  }
-
-  /** `PUT /api/messages/out/{messageId}` (reference 3.2.2). */
+  /** `PUT /api/messages/out/{messageId}` (`NextMoveMessageService.addFile`, `NextMoveValidator.validateFile`). */
   async upload(ip: IpState, messageId: string, input: UploadInput): Promise<void> {
     this.tick();
     const msg = ip.outgoing.get(messageId);
@@ -963,6 +990,11 @@ export class SimulatorModel {
         facts = parseArkivmelding(xml);
       } catch (error) {
         this.store.release(file.content);
+        // NextMoveMessageService.getArkivmelding: XML that does not unmarshal (JAXBException) is a
+        // NextMoveRuntimeException; ArkivmeldingUtil refuses a document without saksmappe or journalpost.
+        if ((error as ArkivmeldingParseError).unmarshal) {
+          throw frameworkError(500, 'no.difi.meldingsutveksling.nextmove.NextMoveRuntimeException', 'Failed to get Arkivmelding');
+        }
         throw frameworkError(
           500,
           'no.difi.meldingsutveksling.arkivmelding.ArkivmeldingRuntimeException',
@@ -989,7 +1021,7 @@ export class SimulatorModel {
     msg.lastUpdated = this.now();
   }
 
-  /** `POST /api/messages/out/{messageId}` (reference 3.2.3). */
+  /** `POST /api/messages/out/{messageId}` (`NextMoveMessageService.sendMessage`, `NextMoveValidator.validate`). */
   send(ip: IpState, messageId: string): void {
     this.tick();
     const msg = ip.outgoing.get(messageId);
@@ -1031,7 +1063,7 @@ export class SimulatorModel {
     this.#enqueue({ kind: 'transmit', from: ip.orgnr, messageId, dueAt: this.now() + this.options.deliveryDelayMs });
   }
 
-  /** `POST /api/messages/out/multipart` (reference 3.2.4). */
+  /** `POST /api/messages/out/multipart` (`NextMoveMessageOutController.createAndSendMessage`). */
   async multipart(ip: IpState, sbdJson: unknown, files: MultipartFile[]): Promise<MessageRecord> {
     this.tick();
     const tooLarge = files.find((f) => f.data.byteLength > MULTIPART_PART_LIMIT);
@@ -1058,7 +1090,7 @@ export class SimulatorModel {
       if (idx >= 0) ip.conversations.splice(idx, 1);
       throw error;
     }
-    // Second transaction: a failure here leaves the message stored (reference 3.2.4).
+    // Second transaction: a failure here leaves the message stored (`createAndSendMessage` sends in a transaction of its own).
     this.send(ip, msg.messageId);
     return msg;
   }
@@ -1087,7 +1119,7 @@ export class SimulatorModel {
     return msg;
   }
 
-  /** Messages of a queue matching exact-match filters (reference 3.2.5, 3.3). */
+  /** Messages of a queue matching exact-match filters (`NextMoveMessageOutController.getMessages`, `NextMoveMessageInController`). */
   listMessages(ip: IpState, direction: 'in' | 'out', filter: Filter): MessageRecord[] {
     this.tick();
     const queue = direction === 'in' ? ip.incoming : ip.outgoing;
@@ -1099,7 +1131,9 @@ export class SimulatorModel {
         `No enum constant no.difi.meldingsutveksling.ServiceIdentifier.${service}`,
       );
     }
-    const process = filter.process ?? filter.processIdentifier;
+    // NextMoveInMessageQueryInput names the field `process`; the out list binds NextMoveOutMessage's `processIdentifier`
+    // (QuerydslPredicate). Any other name is ignored.
+    const process = direction === 'in' ? filter.process : filter.processIdentifier;
     return [...queue.values()].filter(
       (m) =>
         (filter.conversationId === undefined || m.conversationId === filter.conversationId) &&
@@ -1144,7 +1178,8 @@ export class SimulatorModel {
     if (msg.files.length === 0) {
       this.#removeMessage(ip.incoming, msg);
       this.addStatus(ip, this.#incomingConversation(ip, messageId), 'FEIL', {
-        description: `Can not read file "asic.zip" for message [messageId=${messageId}], removing from queue.`,
+        // NextMoveMessageInService.popMessage
+        description: `Can not read file "asic.zip" for message [messageId=${messageId}, sender=${msg.senderIdentifier}], removing from queue.`,
       });
       throw ipException('FileNotFoundException', 'File(s) named asic.zip was not found');
     }
@@ -1176,29 +1211,25 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Status queries
 
-  /** Statuses of this IP matching the `/api/statuses` filters (reference 3.4.1). */
+  /** Statuses of this IP matching the `/api/statuses` filters (`MessageStatusController.find`). */
   listStatuses(ip: IpState, filter: Filter): StatusRecord[] {
     this.tick();
-    let from: number | undefined;
-    let to: number | undefined;
-    if (filter.fromDateTime !== undefined && filter.toDateTime !== undefined) {
-      from = parseDateTime(filter.fromDateTime);
-      to = parseDateTime(filter.toDateTime);
-      if (from === undefined || to === undefined) {
-        const bad = from === undefined ? filter.fromDateTime : filter.toDateTime;
-        throw frameworkError(400, 'org.springframework.validation.BindException', `Failed to convert value '${bad}' to OffsetDateTime`);
-      }
-    }
+    // MessageStatusController.find binds MessageStatusQueryInput (`@Valid`, first argument) before its own
+    // `@RequestParam` date-times: a value that does not convert fails that binding (MethodArgumentNotValidException).
+    const dateTime = (field: 'fromDateTime' | 'toDateTime') => {
+      const value = filter[field];
+      if (value === undefined || value === '') return undefined;
+      const at = parseDateTime(value);
+      if (at === undefined) throw bindingFailure('messageStatusQueryInput', field, value, 'java.time.OffsetDateTime');
+      return at;
+    };
+    const fromAt = dateTime('fromDateTime');
+    const toAt = dateTime('toDateTime');
+    const [from, to] = fromAt !== undefined && toAt !== undefined ? [fromAt, toAt] : [undefined, undefined];
     let id: number | undefined;
-    if (filter.id !== undefined) {
+    if (filter.id !== undefined && filter.id !== '') {
+      if (!/^[+-]?\d+$/.test(filter.id.trim())) throw bindingFailure('messageStatusQueryInput', 'id', filter.id, 'java.lang.Long');
       id = Number(filter.id);
-      if (!Number.isInteger(id)) {
-        throw frameworkError(
-          400,
-          'org.springframework.validation.BindException',
-          `Failed to convert value '${filter.id}' to type 'java.lang.Long'`,
-        );
-      }
     }
     return ip.conversations
       .flatMap((c) => c.statuses)
@@ -1229,7 +1260,7 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Conversations
 
-  /** `GET /api/conversations` filters (reference 3.5). */
+  /** `GET /api/conversations` filters (`ConversationController.find`). */
   listConversations(ip: IpState, filter: Filter, queueOnly = false): ConversationRecord[] {
     this.tick();
     if (
@@ -1242,23 +1273,32 @@ export class SimulatorModel {
         `No enum constant no.difi.meldingsutveksling.ServiceIdentifier.${filter.serviceIdentifier}`,
       );
     }
+    // ConversationController.find binds the `@Valid ConversationQueryInput` model attribute: a value that does not
+    // convert is a binding failure (MethodArgumentNotValidException since Spring 6).
+    const objectName = 'conversationQueryInput';
     if (filter.direction !== undefined && filter.direction !== 'INCOMING' && filter.direction !== 'OUTGOING') {
-      throw frameworkError(
-        400,
-        'org.springframework.validation.BindException',
-        `Failed to convert value '${filter.direction}' to type 'ConversationDirection'`,
-      );
+      throw bindingFailure(objectName, 'direction', filter.direction, 'no.difi.meldingsutveksling.nextmove.ConversationDirection');
     }
-    const day = (value: string | undefined, end: boolean) => {
+    const day = (field: 'lastUpdateFrom' | 'lastUpdateTo', end: boolean) => {
+      const value = filter[field];
       if (value === undefined) return undefined;
-      const start = parseDateTime(`${value}T00:00:00`);
-      if (start === undefined)
-        throw frameworkError(400, 'org.springframework.validation.BindException', `Failed to convert value '${value}' to LocalDate`);
+      const start = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseDateTime(`${value}T00:00:00`) : undefined;
+      if (start === undefined) throw bindingFailure(objectName, field, value, 'java.time.LocalDate');
       return end ? (parseDateTime(`${value}T23:59:59.999`) as number) : start;
     };
-    const lastFrom = day(filter.lastUpdateFrom, false);
-    const lastTo = day(filter.lastUpdateTo, true);
-    const bool = (v: string | undefined) => (v === undefined ? undefined : v === 'true');
+    const lastFrom = day('lastUpdateFrom', false);
+    const lastTo = day('lastUpdateTo', true);
+    // Spring's StringToBooleanConverter: true/on/yes/1 and false/off/no/0 (any case); "" is null.
+    const bool = (field: 'pollable' | 'finished') => {
+      const v = filter[field];
+      if (v === undefined || v.trim() === '') return undefined;
+      const lower = v.trim().toLowerCase();
+      if (['true', 'on', 'yes', '1'].includes(lower)) return true;
+      if (['false', 'off', 'no', '0'].includes(lower)) return false;
+      throw bindingFailure(objectName, field, v, 'java.lang.Boolean');
+    };
+    const pollable = bool('pollable');
+    const finished = bool('finished');
     const str: (keyof ConversationRecord)[] = [
       'conversationId',
       'messageId',
@@ -1274,8 +1314,8 @@ export class SimulatorModel {
     return ip.conversations.filter(
       (c) =>
         str.every((k) => filter[k] === undefined || c[k] === filter[k]) &&
-        (bool(filter.pollable) === undefined || c.pollable === bool(filter.pollable)) &&
-        (bool(filter.finished) === undefined || c.finished === bool(filter.finished)) &&
+        (pollable === undefined || c.pollable === pollable) &&
+        (finished === undefined || c.finished === finished) &&
         (lastFrom === undefined || c.lastUpdate >= lastFrom) &&
         (lastTo === undefined || c.lastUpdate <= lastTo) &&
         (!queueOnly || c.pollable),
@@ -1311,7 +1351,7 @@ export class SimulatorModel {
   // -------------------------------------------------------------------------------------------------------------
   // Subscriptions and webhooks
 
-  /** `POST /api/subscriptions` (reference 3.6); pings the endpoint (awaited, outcome ignored). */
+  /** `POST /api/subscriptions` (`SubscriptionController`); pings the endpoint (awaited, outcome ignored). */
   async createSubscription(ip: IpState, body: unknown): Promise<SubscriptionRecord> {
     const input = isObject(body) ? body : {};
     validateSubscription(input, 'create');
@@ -1483,7 +1523,7 @@ function expiryMs(sbd: Sbd): number {
   return parseDateTime(expiryOf(sbd)) as number;
 }
 
-/** Rebuilds the SBD in the IP's output property order (reference 6.1). */
+/** Rebuilds the SBD in the IP's output property order (the SBD model's Jackson property order). */
 function orderSbd(sbd: Sbd): Sbd {
   const h = sbd.standardBusinessDocumentHeader as Record<string, unknown>;
   const pick = (obj: Record<string, unknown>, order: string[]) => {
@@ -1522,7 +1562,7 @@ function formatSize(bytes: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Subscription validation and filters (reference 6.10)
+// Subscription validation and filters (`Subscription`, `WebhookFilterValidator`, `WebhookFilterParser`)
 
 const FILTER_PART = /^(\w+)(=)(.+)$/;
 const FILTER_NAMES = ['status', 'serviceIdentifier', 'direction'];

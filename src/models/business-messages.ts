@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Business message bodies (reference 6.3). Responses are parsed leniently, so these schemas keep unknown fields.
+ * Business message bodies (the classes of the IP's `BusinessMessageType`). Responses are parsed leniently, so these schemas keep unknown fields.
  * Builders in `src/messages/` produce them.
  * @module
  */
@@ -24,10 +24,10 @@ export const MESSAGE_TYPES = [
 /** @category Models */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-/** Receipt types: no ASiC, pop answers 204, no files required (reference 6.3). @category Models */
+/** Receipt types: no ASiC, pop answers 204, no files required (`SBDUtil.isReceipt`). @category Models */
 export const RECEIPT_TYPES = ['arkivmelding_kvittering', 'einnsyn_kvittering', 'dialogmelding_kvittering'] as const;
 
-/** Types that may be sent without files (reference 3.2.3). @category Models */
+/** Types that may be sent without files (`NextMoveValidator`, MissingFileException otherwise). @category Models */
 export const TYPES_WITHOUT_FILES: readonly string[] = [...RECEIPT_TYPES, 'status', 'avtalt'];
 
 /** True for receipt types, which come without an ASiC. @category Models */
@@ -35,7 +35,7 @@ export function isReceiptType(type: string): boolean {
   return (RECEIPT_TYPES as readonly string[]).includes(type);
 }
 
-/** Document type standard for each message type (reference 6.4). @category Models */
+/** Document type standard for each message type (`MessageType`). @category Models */
 export const STANDARDS: Record<Exclude<MessageType, never>, string> = {
   arkivmelding: 'urn:no:difi:arkivmelding:xsd::arkivmelding',
   arkivmelding_kvittering: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering',
@@ -51,7 +51,7 @@ export const STANDARDS: Record<Exclude<MessageType, never>, string> = {
   status: 'urn:no:difi:eformidling:xsd::status',
 };
 
-/** Processes known to the IP (reference 6.4). @category Models */
+/** Processes known to the IP (the service registry's process URNs). @category Models */
 export const PROCESSES = {
   arkivmelding: {
     administrasjon: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0',
@@ -86,10 +86,21 @@ export const PROCESSES = {
   },
 } as const;
 
+/** DPV notification types as the IP spells them on the wire (`DpvVarselType`'s `@JsonValue`). @category Models */
+export const DPV_VARSEL_TYPES = ['VarselDPVUtenRevarsel', 'VarselDPVMedRevarsel'] as const;
+/** DPV notification channels (`DpvVarselTransportType`'s `@JsonValue`). @category Models */
+export const DPV_VARSEL_TRANSPORT_TYPES = ['Epost', 'SMS', 'EpostOgSMS'] as const;
+/** Print colours (`PrintColor`). @category Models */
+export const PRINT_COLORS = ['SORT_HVIT', 'FARGE'] as const;
+/** Postal categories (`PostalCategory`). @category Models */
+export const POSTAL_CATEGORIES = ['A_PRIORITERT', 'B_OEKONOMI'] as const;
+/** Handling of returned mail (`ReturnHandling`). @category Models */
+export const RETURN_HANDLINGS = ['DIREKTE_RETUR', 'MAKULERING_MED_MELDING'] as const;
+
 /** @category Models */
 export const DpvSettingsSchema = z.looseObject({
-  varselType: z.string().optional(),
-  varselTransportType: z.string().optional(),
+  varselType: z.enum(DPV_VARSEL_TYPES).optional(),
+  varselTransportType: z.enum(DPV_VARSEL_TRANSPORT_TYPES).optional(),
   varselTekst: z.string().optional(),
   taushetsbelagtVarselTekst: z.string().optional(),
   dagerTilSvarfrist: z.number().int().optional(),
@@ -175,9 +186,9 @@ export const PrintMessageSchema = z.looseObject({
   avsenderId: z.string().optional(),
   fakturaReferanse: z.string().optional(),
   mottaker: PostAddressSchema,
-  utskriftsfarge: z.string().optional(),
-  posttype: z.string().optional(),
-  retur: z.looseObject({ mottaker: PostAddressSchema, returhaandtering: z.string() }),
+  utskriftsfarge: z.enum(PRINT_COLORS).optional(),
+  posttype: z.enum(POSTAL_CATEGORIES).optional(),
+  retur: z.looseObject({ mottaker: PostAddressSchema, returhaandtering: z.enum(RETURN_HANDLINGS) }),
   printinstruksjoner: z.record(z.string(), z.string()).optional(),
 });
 /** @category Models */
@@ -201,7 +212,7 @@ export type PubliseringMessage = z.infer<typeof PubliseringMessageSchema>;
 export const EinnsynKvitteringMessageSchema = z.looseObject({
   dokumentId: z.string(),
   status: z.string(),
-  referanseType: z.string(),
+  referanseType: z.enum(['innsynskrav', 'publisering']),
   hoveddokument: z.string().optional(),
 });
 /** @category Models */
@@ -246,3 +257,96 @@ export const BUSINESS_MESSAGE_SCHEMAS = {
   dialogmelding_kvittering: DialogmeldingKvitteringMessageSchema,
   status: z.looseObject({ status: z.string(), hoveddokument: z.string().optional() }),
 } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the IP refuses while reading a request (Jackson, into the classes of `BusinessMessageType`)
+
+/** An enum field: one of the wire spellings (Jackson also takes the constant's index), or null. */
+const wireEnum = (values: readonly [string, ...string[]]) =>
+  z
+    .union(
+      [
+        z.enum(values),
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(values.length - 1),
+      ],
+      {
+        error: `must be one of ${values.join(', ')} (the IP refuses any other value)`,
+      },
+    )
+    .nullish();
+/** An Integer field: a number, or a string of digits (Jackson coerces it), or null. */
+const wireInteger = z
+  .union([z.number(), z.string().regex(/^\s*([+-]?\d+)?\s*$/)], { error: 'must be an integer (the IP refuses anything else)' })
+  .nullish();
+/** A Boolean field: a boolean, true/false as a string, an integer, or null. */
+const wireBoolean = z
+  .union([z.boolean(), z.number().int(), z.string().regex(/^\s*(true|false|True|False|TRUE|FALSE)?\s*$/)], {
+    error: 'must be a boolean (the IP refuses anything else)',
+  })
+  .nullish();
+const wireDpv = z
+  .looseObject({
+    varselType: wireEnum(DPV_VARSEL_TYPES),
+    varselTransportType: wireEnum(DPV_VARSEL_TRANSPORT_TYPES),
+    dagerTilSvarfrist: wireInteger,
+  })
+  .nullish();
+
+/**
+ * For each type, the fields the IP fails to read when their value is wrong (an unknown enum constant, a non-number
+ * for an Integer): 400 HttpMessageNotReadableException. Everything else is left to the IP. Used by
+ * `StandardBusinessDocumentRequestSchema` to refuse such a message before it is sent.
+ * @category Models
+ */
+export const BUSINESS_MESSAGE_WIRE_SCHEMAS: Partial<Record<MessageType, z.ZodType>> = {
+  arkivmelding: z.looseObject({ sikkerhetsnivaa: wireInteger, dpv: wireDpv }),
+  digital: z.looseObject({
+    sikkerhetsnivaa: wireInteger,
+    digitalPostInfo: z.looseObject({ aapningskvittering: wireBoolean }).nullish(),
+  }),
+  digital_dpv: z.looseObject({ dpv: wireDpv }),
+  print: z.looseObject({
+    utskriftsfarge: wireEnum(PRINT_COLORS),
+    posttype: wireEnum(POSTAL_CATEGORIES),
+    retur: z.looseObject({ returhaandtering: wireEnum(RETURN_HANDLINGS) }).nullish(),
+  }),
+  einnsyn_kvittering: z.looseObject({ referanseType: wireEnum(['innsynskrav', 'publisering']) }),
+  dialogmelding_kvittering: z.looseObject({ status: wireEnum(['OK', 'REJECTED', 'OK_ERROR_IN_MESSAGE_PART']) }),
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const emptyText = (v: unknown) => typeof v !== 'string' || v.length === 0;
+
+function addressIssue(address: unknown, field: string): { path: string[]; message: string } | undefined {
+  if (!isRecord(address)) return { path: field.split('.'), message: 'is required (the IP refuses it: MissingAddressInformationException)' };
+  const land = address.land;
+  const norwegian = land === undefined || land === null || (typeof land === 'string' && /^(norge|norway)$/i.test(land));
+  const missing = [
+    emptyText(address.adresselinje1) ? 'adresselinje1' : undefined,
+    norwegian && emptyText(address.postnummer) ? 'postnummer' : undefined,
+    norwegian && emptyText(address.poststed) ? 'poststed' : undefined,
+  ].filter((m) => m !== undefined);
+  if (missing.length === 0) return undefined;
+  return {
+    path: [...field.split('.'), missing[0] as string],
+    message: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required${norwegian ? ' for a Norwegian address' : ''} (the IP refuses it: MissingAddressInformationException)`,
+  };
+}
+
+/**
+ * Print address rules of the IP (`NextMoveValidator.validatePrintBusinessMessage`) for a `print` message without a
+ * receiver, where the IP has no service record to fill addresses from: `mottaker` and `retur.mottaker` need
+ * `adresselinje1`, and a Norwegian address (no `land`, or Norge/Norway) also `postnummer` and `poststed`.
+ * @returns the first problem, or undefined.
+ * @category Models
+ */
+export function printAddressIssue(print: Record<string, unknown>): { path: string[]; message: string } | undefined {
+  const mottaker = addressIssue(print.mottaker, 'mottaker');
+  if (mottaker) return mottaker;
+  if (!isRecord(print.retur)) return addressIssue(undefined, 'retur');
+  return addressIssue(print.retur.mottaker, 'retur.mottaker');
+}

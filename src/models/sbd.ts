@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUSINESS_MESSAGE_WIRE_SCHEMAS, type MessageType, printAddressIssue } from './business-messages.js';
 import { isPlainSbd } from './checks.js';
 import { openEnum, withFastCheck } from './common.js';
 
@@ -107,7 +108,7 @@ export type StandardBusinessDocument = z.infer<typeof StandardBusinessDocumentSc
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The strict shape the IP accepts on create (reference 6.1 and 6.1.1): exactly the header and one business message
+ * The strict shape the IP accepts on create (`StandardBusinessDocument` as `NextMoveMessageOutController.createMessage` reads it): exactly the header and one business message
  * whose key equals `documentIdentification.type`; `standard` ends in `::<type>`; at most one sender and receiver; a
  * messageId and conversationId, when given, are UUIDs; a ConversationId scope with a process exists.
  * @category Models
@@ -130,9 +131,14 @@ export const StandardBusinessDocumentRequestSchema = StandardBusinessDocumentSch
       message: `the business message key must equal documentIdentification.type ('${doc.type}')`,
     });
   } else {
-    const body = sbd[keys[0] as string];
+    const key = keys[0] as string;
+    const body = sbd[key];
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      ctx.addIssue({ code: 'custom', path: [keys[0] as string], message: 'the business message must be a JSON object' });
+      ctx.addIssue({ code: 'custom', path: [key], message: 'the business message must be a JSON object' });
+    } else {
+      for (const issue of businessMessageIssues(key, body as Record<string, unknown>, (header.receiver?.length ?? 0) > 0)) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }
     }
   }
   if (doc.type !== doc.type.toLowerCase()) {
@@ -189,6 +195,35 @@ export const StandardBusinessDocumentRequestSchema = StandardBusinessDocumentSch
     }
   }
 });
+
+/**
+ * What the IP refuses in a business message before any business rule: values it cannot read into the message's
+ * class (an unknown enum spelling such as `VARSEL_DPV_MED_REVARSEL` instead of `VarselDPVMedRevarsel`, a
+ * non-number `sikkerhetsnivaa`: 400 HttpMessageNotReadableException) and, for a `print` without receiver, an
+ * incomplete address (MissingAddressInformationException). Part of {@link StandardBusinessDocumentRequestSchema};
+ * exported for callers that check the rest of the shape by hand.
+ * @param type - the business message key (= `documentIdentification.type`).
+ * @param body - the business message.
+ * @param hasReceiver - whether the header names a receiver.
+ * @returns the issues (paths start with the type), empty when there are none.
+ * @category Models
+ */
+export function businessMessageIssues(
+  type: string,
+  body: Record<string, unknown>,
+  hasReceiver: boolean,
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const wire = BUSINESS_MESSAGE_WIRE_SCHEMAS[type as MessageType]?.safeParse(body);
+  for (const issue of wire?.success === false ? wire.error.issues : []) {
+    issues.push({ path: [type, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))], message: issue.message });
+  }
+  if (type === 'print' && !hasReceiver) {
+    const issue = printAddressIssue(body);
+    if (issue) issues.push({ path: [type, ...issue.path], message: issue.message });
+  }
+  return issues;
+}
 
 function conversationScope(sbd: StandardBusinessDocument): Scope | undefined {
   return sbd.standardBusinessDocumentHeader.businessScope.scope.find((s) => s.type === 'ConversationId');

@@ -110,12 +110,47 @@ describe('message builders', () => {
     expect(() => arkivmelding({ onBehalfOf: '910075918' })).toThrow(/^sender:/);
     expect(() => arkivmelding({ expectedResponseDateTime: 'snart' })).toThrow(/^expectedResponseDateTime:/);
     expect(() => arkivmelding({ expectedResponseDateTime: new Date('snart') })).toThrow(/^expectedResponseDateTime: is not a valid date/);
-    // On behalf of: both sides plain organisation numbers, not a person or an NHN id.
+    // On behalf of: both sides plain organisation numbers (`OnBehalfOfNormalizer`), not a person or an NHN id.
     expect(() => arkivmelding({ sender: '910077473', onBehalfOf: '09118532322' })).toThrow(/^onBehalfOf:/);
     expect(() => arkivmelding({ sender: 'her-id:8094866', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);
     expect(() => arkivmelding({ sender: '0192:910077473:910075918', onBehalfOf: '910075918' })).toThrow(/^onBehalfOf:/);
     expect(() => digital({ receiver: '09118532322', tittel: 'T', hoveddokument: 'a', virkningsdato: '21.08.2026' })).toThrow(
       /^virkningsdato:/,
     );
+  });
+});
+
+describe('builders never build what the IP refuses', () => {
+  it('refuses an enum value the IP cannot read, naming the field', () => {
+    const bad = () => arkivmelding({ receiver: '910075918', dpv: { varselType: 'VARSEL_DPV_MED_REVARSEL' as never } });
+    expect(bad).toThrow(RequestValidationError);
+    expect(bad).toThrow(/^arkivmelding\.dpv\.varselType: must be one of VarselDPVUtenRevarsel, VarselDPVMedRevarsel/);
+    expect(() =>
+      print({
+        hoveddokument: 'a.pdf',
+        mottaker: address,
+        retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' },
+        utskriftsfarge: 'BLUE' as never,
+      }),
+    ).toThrow(/^print\.utskriftsfarge: /);
+    expect(arkivmelding({ receiver: '910075918', dpv: { varselType: 'VarselDPVMedRevarsel' } }).arkivmelding).toEqual({
+      dpv: { varselType: 'VarselDPVMedRevarsel' },
+    });
+  });
+
+  it('refuses a print without receiver whose address the IP would find incomplete', () => {
+    const partial = { navn: 'Ola', adresselinje1: 'Gata 1', postnummer: '', poststed: 'OSLO' };
+    expect(() =>
+      print({ hoveddokument: 'a.pdf', mottaker: partial, retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' } }),
+    ).toThrow(/^print\.mottaker\.postnummer: /);
+    // With a receiver the IP fills empty fields from the service registry: allowed.
+    expect(
+      print({
+        receiver: '09118532322',
+        hoveddokument: 'a.pdf',
+        mottaker: partial,
+        retur: { mottaker: address, returhaandtering: 'DIREKTE_RETUR' },
+      }).print,
+    ).toMatchObject({ mottaker: partial });
   });
 });

@@ -307,15 +307,19 @@ describe('DPI', () => {
       body,
     });
 
-  it('print without a receiver goes to DPI with the fixed defaults and no addresses; conversations sort it first by receiver', async () => {
+  it('print without a receiver goes to DPI with the fixed defaults and the given addresses; conversations sort it first by receiver', async () => {
     const { sim, out } = setup();
-    const res = await out('POST', '/api/messages/out', { json: print({ hoveddokument: 'brev.pdf' }, null) });
+    const address = { navn: 'Ola Nordmann', adresselinje1: 'Kirkegata 1', postnummer: '0153', poststed: 'OSLO' };
+    const retur = { mottaker: address, returhaandtering: 'DIREKTE_RETUR' };
+    const res = await out('POST', '/api/messages/out', { json: print({ hoveddokument: 'brev.pdf', mottaker: address, retur }, null) });
     expect(res.status).toBe(200);
     expect(res.json.print).toEqual({
       hoveddokument: 'brev.pdf',
+      mottaker: address,
       utskriftsfarge: 'SORT_HVIT',
       posttype: 'B_OEKONOMI',
-      retur: { returhaandtering: 'DIREKTE_RETUR' },
+      retur,
+      printinstruksjoner: {},
     });
     const id = messageIdOf(res.json);
     await sendArkivmelding(out, { send: false });
@@ -337,12 +341,17 @@ describe('DPI', () => {
     const mottaker = { navn: 'Ola Nordmann', adresselinje1: 'Kirkegata 1', postnummer: '0153', poststed: 'OSLO', land: 'Norge' };
     const returMottaker = { navn: 'Arkivet', adresselinje1: 'Postboks 1', postnummer: '0101', poststed: 'OSLO', land: 'Norge' };
     const res = await out('POST', '/api/messages/out', {
-      json: print({ hoveddokument: 'brev.pdf', utskriftsfarge: 'FARGE', mottaker, retur: { mottaker: returMottaker } }),
+      json: print({
+        hoveddokument: 'brev.pdf',
+        utskriftsfarge: 'FARGE',
+        mottaker,
+        retur: { mottaker: returMottaker, returhaandtering: 'MAKULERING_MED_MELDING' },
+      }),
     });
     expect(res.json.print).toMatchObject({
       utskriftsfarge: 'FARGE',
       mottaker,
-      retur: { mottaker: returMottaker, returhaandtering: 'DIREKTE_RETUR' },
+      retur: { mottaker: returMottaker, returhaandtering: 'MAKULERING_MED_MELDING' },
     });
   });
 

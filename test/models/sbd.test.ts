@@ -27,7 +27,7 @@ function issues(sbd: unknown): string[] {
   return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
 
-describe('the strict request shape of an SBD (reference 6.1, 6.1.1)', () => {
+describe('the strict request shape of an SBD (as NextMoveMessageOutController.createMessage reads it)', () => {
   it('accepts what the builders make', () => {
     expect(issues(base())).toEqual([]);
   });
@@ -76,6 +76,45 @@ describe('the strict request shape of an SBD (reference 6.1, 6.1.1)', () => {
     const scope = badConversation.standardBusinessDocumentHeader.businessScope.scope[0];
     if (scope) scope.instanceIdentifier = 'not-a-uuid';
     expect(issues(badConversation)[0]).toMatch(/conversationId must be a UUID/);
+  });
+});
+
+describe('business message values the IP cannot read or would refuse (issue 13)', () => {
+  const withBody = (type: string, body: Record<string, unknown>, receiver = true): unknown => {
+    const header = structuredClone(base().standardBusinessDocumentHeader);
+    header.documentIdentification.type = type;
+    header.documentIdentification.standard = `urn:no:difi:x:xsd::${type}`;
+    if (!receiver) delete header.receiver;
+    return { standardBusinessDocumentHeader: header, [type]: body };
+  };
+  const address = { navn: 'Ola', adresselinje1: 'Gata 1', postnummer: '0150', poststed: 'OSLO' };
+  const retur = { mottaker: address, returhaandtering: 'DIREKTE_RETUR' };
+
+  it.each([
+    ['arkivmelding', { dpv: { varselType: 'VARSEL_DPV_MED_REVARSEL' } }, 'arkivmelding.dpv.varselType'],
+    ['digital_dpv', { dpv: { varselTransportType: 'EPOST' } }, 'digital_dpv.dpv.varselTransportType'],
+    ['print', { mottaker: address, retur, utskriftsfarge: 'BLUE' }, 'print.utskriftsfarge'],
+    ['print', { mottaker: address, retur, posttype: 'NOPE' }, 'print.posttype'],
+    ['print', { mottaker: address, retur: { ...retur, returhaandtering: 'KAST' } }, 'print.retur.returhaandtering'],
+    ['arkivmelding', { sikkerhetsnivaa: 'abc' }, 'arkivmelding.sikkerhetsnivaa'],
+    ['digital', { digitalPostInfo: { aapningskvittering: 'kanskje' } }, 'digital.digitalPostInfo.aapningskvittering'],
+  ])('%s: refuses %j at %s', (type, body, path) => {
+    expect(issues(withBody(type, body))).toEqual([expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: `))]);
+  });
+
+  it('accepts the wire spellings and what Jackson coerces', () => {
+    expect(issues(withBody('arkivmelding', { sikkerhetsnivaa: '3', dpv: { varselType: 'VarselDPVMedRevarsel' } }))).toEqual([]);
+    expect(issues(withBody('print', { mottaker: address, retur, utskriftsfarge: 'FARGE', posttype: 'A_PRIORITERT' }))).toEqual([]);
+  });
+
+  it('a print without receiver needs complete addresses; with one the IP fills them from the registry', () => {
+    expect(issues(withBody('print', { retur }, false))).toEqual([expect.stringMatching(/^print\.mottaker: is required/)]);
+    expect(issues(withBody('print', { mottaker: { navn: 'Ola', adresselinje1: 'Gata 1' }, retur }, false))).toEqual([
+      expect.stringMatching(/^print\.mottaker\.postnummer: postnummer, poststed are required/),
+    ]);
+    expect(issues(withBody('print', { mottaker: { adresselinje1: 'Storgatan 1', land: 'Sverige' }, retur }, false))).toEqual([]);
+    expect(issues(withBody('print', { mottaker: address }, false))).toEqual([expect.stringMatching(/^print\.retur: is required/)]);
+    expect(issues(withBody('print', {}, true))).toEqual([]);
   });
 });
 
