@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { RequestValidationError } from '../errors.js';
 import { TYPES_WITHOUT_FILES } from '../models/business-messages.js';
 import { type IdentifierOptions, parseIdentifier } from '../models/identifiers.js';
-import { businessMessageOf, expiryOf, type StandardBusinessDocument, typeOf } from '../models/sbd.js';
+import { businessMessageIssues, businessMessageOf, expiryOf, type StandardBusinessDocument, typeOf } from '../models/sbd.js';
 import { validateSbd } from '../resources/outgoing.js';
 import { isFileContent, type Upload } from '../uploads.js';
 import { MULTIPART_PART_LIMIT, sizeOf } from './multipart.js';
@@ -264,5 +264,7 @@ export function isPlainRequestSbd(sbd: unknown): sbd is StandardBusinessDocument
     if (key !== type || !isObject(sbd[key])) return false;
     members++;
   }
-  return members === 1;
+  // Values the IP cannot read into its business-message class (enum spellings, print addresses): the schema words them.
+  const receivers = Array.isArray(header.receiver) ? header.receiver.length : 0;
+  return members === 1 && businessMessageIssues(type, sbd[type] as Record<string, unknown>, receivers > 0).length === 0;
 }

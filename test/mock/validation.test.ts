@@ -87,7 +87,7 @@ describe('create: bean validation (400 MethodArgumentNotValidException, one Fiel
 
   const senders: [string, string, string | undefined][] = [
     ['an invalid fødselsnummer', '12345678901', undefined],
-    ['an organisation number failing MOD11', '123456789', undefined],
+    ['an organisation number failing MOD11 (PartnerIdentifier does not check it)', '123456789', `0192:${DEPARTEMENT}:123456789`],
     ['ICD with part 0 and a zero check digit', '0192:910077473:0:0', undefined],
     ['a non-numeric ICD', 'abcd:910077473', undefined],
     ['our own bare organisation number (gets its ICD)', DEPARTEMENT, `0192:${DEPARTEMENT}`],

@@ -126,6 +126,11 @@ const cases: Array<{
     field: `${H}.sender[0].identifier.value`,
   },
   {
+    what: 'a business-message value the IP cannot read (DPV varselType spelled as the enum constant)',
+    sbd: () => mutate(base(), (s) => ((s.arkivmelding as Record<string, unknown>).dpv = { varselType: 'VARSEL_DPV_MED_REVARSEL' })),
+    field: 'arkivmelding.dpv.varselType',
+  },
+  {
     what: 'an invalid receiver',
     sbd: () => mutate(base(), (s) => (s[H].receiver = [{ identifier: { value: '12345', authority: 'iso6523-actorid-upis' } }])),
     field: `${H}.receiver[0].identifier.value`,
