@@ -1,5 +1,5 @@
 // Status tracking with 10 000 pending messages: requests per cycle and time to notice a change, per strategy.
-// A small fake IP (statuses endpoints only, reference 3.4) runs on 127.0.0.1 in this process. Request counts are
+// A small fake IP (statuses endpoints only, as `MessageStatusController` serves them) runs on 127.0.0.1 in this process. Request counts are
 // exact; times are one cycle's wall clock after tracker.notify() and are noisy. Targets: search and queue need at
 // most ceil(N / pageSize) + 1 requests per cycle (N = 10 000, pageSize 2000 → 6) and notice a change no later
 // than per-id does. The queue's burst row is informational: the queue API returns one status per peek and needs a

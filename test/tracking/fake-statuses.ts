@@ -12,7 +12,7 @@ export interface FakeStatus {
 }
 
 /**
- * A small in-memory model of the IP's `/api/statuses` endpoints (reference 3.4): window filter on `lastUpdate`
+ * A small in-memory model of the IP's `/api/statuses` endpoints (`MessageStatusController`): window filter on `lastUpdate`
  * (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, and a request log.
  */
 export class FakeStatuses {
