@@ -361,6 +361,7 @@ describe('ip.waitForDelivery', () => {
       messageId: 'bad',
       status: { status: 'FEIL', description: 'Mottaker finnes ikke' },
     });
+    h.fake.conversations.add('never'); // known to the IP, but no status comes (an id it does not know: NotFoundError)
     await expect(h.ip.waitForDelivery('never', { ...FAST, timeoutMs: 5 })).rejects.toBeInstanceOf(DeliveryTimeoutError);
   });
 });
