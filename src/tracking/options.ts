@@ -9,7 +9,10 @@ import { RequestValidationError } from '../errors.js';
 /** A number of ms > 0 (finite unless `allowInfinity`). */
 export function positiveMs(value: unknown, field: string, allowInfinity = false): number {
   if (typeof value !== 'number' || !(value > 0) || (!allowInfinity && !Number.isFinite(value))) {
-    throw new RequestValidationError(field, `must be a positive number of ms${allowInfinity ? ' (or Infinity)' : ''}, not ${String(value)}`);
+    throw new RequestValidationError(
+      field,
+      `must be a positive number of ms${allowInfinity ? ' (or Infinity)' : ''}, not ${String(value)}`,
+    );
   }
   return value;
 }

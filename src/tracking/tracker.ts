@@ -1,8 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
 import type { IntegrasjonspunktClient } from '../client.js';
+import { isApiError, RequestValidationError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
-import { isApiError, RequestValidationError } from '../errors.js';
 import type { RequestOptions } from '../transport/http.js';
 import { classifyStatus, type DeliveryState, nextState, type StatusKind } from './classify.js';
 import { DeliveryFailedError, DeliveryTimeoutError, TrackerStoppedError } from './errors.js';

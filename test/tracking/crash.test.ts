@@ -144,9 +144,7 @@ describe('JsonFileTrackerStore: temporary files of crashed writes', () => {
     const old = new Date(Date.now() - 11 * 60_000);
     await utimes(join(dir, files.liveOld), old, old);
     expect(await store.load()).toEqual({ version: 1, messages: {} });
-    expect((await readdir(dir)).sort()).toEqual(
-      ['tracker.json', files.live, files.otherStore, files.notOurs, files.notATemp].sort(),
-    );
+    expect((await readdir(dir)).sort()).toEqual(['tracker.json', files.live, files.otherStore, files.notOurs, files.notATemp].sort());
     expect((await stat(join(dir, files.live))).size).toBeGreaterThan(0);
   });
 
