@@ -176,13 +176,17 @@ interface Tracked extends StoredMessage {
  *
  * @remarks
  * Polling is adaptive: after a cycle without news the interval grows by `backoffFactor` up to `maxPollIntervalMs`,
- * and it returns to `pollIntervalMs` as soon as something changes. {@link notify} (e.g. from
- * {@link createWebhookHandler}) polls at once: webhooks are a supplement, the IP does not retry them, so the
- * tracker keeps polling.
+ * and it returns to `pollIntervalMs` as soon as something changes. Two cycles never start less than
+ * `pollIntervalMs` apart, whatever the options (a grace period ends without a request; a failed cycle waits at least
+ * the IP's `Retry-After`); the exceptions are {@link notify} (e.g. from {@link createWebhookHandler}), which polls at
+ * once (webhooks are a supplement, the IP does not retry them, so the tracker keeps polling), and a `queue` cycle
+ * that stopped at its bound with statuses left. Nothing is requested while nothing is pending.
  *
  * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
  * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once).
+ * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves each
+ * status before it deletes it from the IP's queue, so a crash there too can only repeat a status, never lose it.
+ * A failed save is retried with the next one.
  *
  * @example
  * ```ts
@@ -258,7 +262,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       ms: positiveMs(options.queueCycleMs ?? 10_000, 'queueCycleMs'),
     };
     if (!Array.isArray(messageIds)) throw new RequestValidationError('messageIds', 'must be an array of message ids');
-    messageIds.forEach((id, i) => messageIdArg(id, `messageIds[${i}]`));
+    for (const [i, id] of messageIds.entries()) messageIdArg(id, `messageIds[${i}]`);
     this.#interval = this.#baseInterval;
     this.#store = options.store ?? new MemoryTrackerStore();
     this.done = new Promise<void>((resolve, reject) => {
