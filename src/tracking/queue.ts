@@ -7,8 +7,11 @@ export interface QueueHost {
   readonly statuses: StatusesResource;
   /** Applies a status (reports it to the listeners); true when it was new for a tracked message. */
   process(status: MessageStatus): boolean;
-  /** Saves what changed; rejects when the store fails (then nothing is deleted). */
-  save(): Promise<void>;
+  /**
+   * Called before every DELETE. The first call of a cycle saves the tracker's state, marked as "queue entries may be
+   * deleted before the next save"; it rejects when the store fails, and then nothing is deleted.
+   */
+  beforeDelete(): Promise<void>;
   /** True once the tracker is stopping. */
   stopped(): boolean;
   /** Something looks wrong on the IP's side. */
@@ -34,8 +37,13 @@ export interface QueueResult {
 }
 
 /**
- * Reads the IP's status queue: peek, report, save, then DELETE, so a crash between the steps can only repeat a
- * status (it is still first in the queue and, when the save made it, known as seen), never lose it.
+ * Reads the IP's status queue: peek, report, DELETE, until the queue is empty or the cycle's bound, without losing a
+ * status to a crash. Before the first DELETE of a cycle the tracker saves its state (with the status just read)
+ * marked `queueDeleting`; the save after the cycle clears the mark. A tracker that loads a marked snapshot (the last
+ * one crashed mid-cycle, after deleting entries it had not saved) reads its pending messages once by id: a DELETE
+ * removes only the queue entry (`MessageStatusController`, `StatusQueue.removeStatus`), the status row stays, so the
+ * statuses come back, in id order. A crash can thus only repeat statuses, never lose one, and a cycle costs two saves
+ * however many statuses it reads (a save per status would write the whole snapshot each time).
  *
  * The queue is a JMS queue of status ids (the IP's `StatusQueue`): `GET /api/statuses/peek` browses its first entry
  * without removing it, and `DELETE /api/statuses/{id}` removes the entry with that id wherever it is
@@ -46,7 +54,8 @@ export interface QueueResult {
  * only ever returns the oldest entry still in the queue, and an entry is only deleted after it was reported and
  * saved, so the overlap can neither skip nor reorder statuses.
  *
- * A cycle ends when the queue is empty, or at the bound (`limit`), after saving: the next cycle then follows at once.
+ * A cycle ends when the queue is empty or at the bound (`limit`); the tracker then saves, and after a cycle cut at
+ * its bound the next one follows at once.
  * @internal
  */
 export async function drainQueue(
@@ -63,7 +72,7 @@ export async function drainQueue(
   while (current !== null) {
     result.read += 1;
     if (host.process(current)) result.changed = true;
-    await host.save();
+    await host.beforeDelete();
     const id = current.id;
     if (result.read >= limit.statuses || Date.now() - started >= limit.ms || host.stopped()) {
       counter.requests += 1;

@@ -33,6 +33,11 @@ export interface TrackerSnapshot {
   version: 1;
   /** The `search` strategy's cursor. */
   cursor?: StatusFollowerState | undefined;
+  /**
+   * `queue` strategy: true when the tracker may have deleted entries from the IP's status queue after this snapshot
+   * (a crash in the middle of a cycle). A tracker that loads it reads its pending messages once by id.
+   */
+  queueDeleting?: boolean | undefined;
   /** Tracked messages by messageId. */
   messages: Record<string, StoredMessage>;
 }

@@ -230,6 +230,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   #loaded = false;
   #saving: Promise<void> = Promise.resolve();
   #emptyQueueCycles = 0;
+  /** True while the queue strategy may delete entries it has not saved yet (written into every snapshot). */
+  #queueDeleting = false;
   #queueCheckIndex = 0;
   #queueWarned = false;
   #lastCycleRequests = 0;
@@ -539,11 +541,26 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     const host = {
       statuses: this.#client.statuses,
       process: (status: MessageStatus) => this.#process(status),
-      save: () => this.#save(),
+      beforeDelete: async () => {
+        if (this.#queueDeleting) return;
+        this.#queueDeleting = true;
+        this.#dirty = true;
+        await this.#save();
+      },
       stopped: () => this.#stopped,
       warn: (message: string) => this.#warn(message),
     };
-    const { read, changed: drained, behind } = await drainQueue(host, options, counter, this.#queueLimit);
+    let result: Awaited<ReturnType<typeof drainQueue>>;
+    try {
+      result = await drainQueue(host, options, counter, this.#queueLimit);
+    } finally {
+      if (this.#queueDeleting) {
+        // Every status deleted so far is in memory: the save after this cycle (or any later one) covers them.
+        this.#queueDeleting = false;
+        this.#dirty = true;
+      }
+    }
+    const { read, changed: drained, behind } = result;
     let changed = drained;
     if (read > 0 || this.pending.length === 0) {
       this.#emptyQueueCycles = 0;
@@ -737,6 +754,12 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         waiters: current?.waiters ?? [],
       });
     }
+    if (snapshot.queueDeleting === true) {
+      // The last run may have deleted queue entries it had not saved: read every pending message by id once (the
+      // status rows stay on the IP; only their queue entries are gone), repeating rather than losing a status.
+      for (const r of this.#records.values()) if (!r.settled) r.backfilled = false;
+      this.#dirty = true;
+    }
     if (snapshot.cursor && this.strategy === 'search') {
       this.#follower = new StatusFollower(this.#client, {
         state: snapshot.cursor,
@@ -768,7 +791,12 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         backfilled: r.backfilled,
       };
     }
-    const snapshot: TrackerSnapshot = { version: 1, cursor: this.#follower?.state, messages };
+    const snapshot: TrackerSnapshot = {
+      version: 1,
+      cursor: this.#follower?.state,
+      ...(this.#queueDeleting ? { queueDeleting: true } : {}),
+      messages,
+    };
     try {
       await this.#store.save(snapshot);
     } catch (error) {
