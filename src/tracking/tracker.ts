@@ -19,8 +19,8 @@ import { after } from './timers.js';
  * - `search`: `GET /api/statuses` with a {@link StatusFollower} cursor: one small request per quiet cycle and
  *   `ceil(N / pageSize) + 1` for N new statuses, however many messages are pending. Reads every status on the IP.
  * - `queue`: `GET /api/statuses/peek` + `DELETE /api/statuses/{id}` until 204 or the cycle's bound
- *   (`queueBatchSize`, `queueCycleMs`). Each status is reported and saved before it is deleted, so a crash can only
- *   repeat one. Only works when the IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default),
+ *   (`queueBatchSize`, `queueCycleMs`). The state is saved before a cycle's first DELETE, so a crash can only repeat
+ *   statuses (a restart reads the pending messages by id once when the crash came mid-cycle). Only works when the IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default),
  *   and only when this tracker is the queue's only consumer: it deletes every entry it reads, tracked or not.
  *
  * Requests per quiet cycle (nothing new): `per-id` one per pending message (one per 50 statuses of its history);
@@ -184,8 +184,9 @@ interface Tracked extends StoredMessage {
  *
  * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
  * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves each
- * status before it deletes it from the IP's queue, so a crash there too can only repeat a status, never lose it.
+ * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves before the
+ * first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages once by id:
+ * a crash in the middle of a queue cycle too can only repeat statuses, never lose one.
  * A failed save is retried with the next one.
  *
  * @example
