@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import type { IntegrasjonspunktClient } from '../client.js';
 import { isApiError, RequestValidationError } from '../errors.js';
@@ -245,6 +246,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     super();
     this.#client = client;
     this.#options = options;
+    // Every request in flight listens to this signal (`concurrency` of them at once): not a leak.
+    setMaxListeners(0, this.#controller.signal);
     this.strategy = options.strategy ?? 'search';
     if (!['per-id', 'search', 'queue'].includes(this.strategy)) {
       throw new RequestValidationError('strategy', `must be 'per-id', 'search' or 'queue', not '${String(this.strategy)}'`);
