@@ -70,8 +70,8 @@ export interface FollowerPollStats {
  *
  * @remarks
  * The IP's status search has no "id greater than" filter: only an exact `id`, an inclusive `fromDateTime`/`toDateTime`
- * range on `lastUpdate`, sorting and paging (`MessageStatusController`, `MessageStatusQueryInput`). The cursor is therefore a time window plus the ids
- * already seen inside it:
+ * range on `lastUpdate`, sorting and paging (`MessageStatusController`, `MessageStatusQueryInput`). The cursor is
+ * therefore a time window plus the ids already seen inside it:
  *
  * - The window is `[max(since, newest - safetyMarginMs), 9999-12-31]`, where `newest` is the newest `lastUpdate`
  *   seen; every status inside the window that is not in the remembered `seen` set is new. Ids leave `seen` when

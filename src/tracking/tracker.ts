@@ -21,8 +21,9 @@ import { after } from './timers.js';
  *   `ceil(N / pageSize) + 1` for N new statuses, however many messages are pending. Reads every status on the IP.
  * - `queue`: `GET /api/statuses/peek` + `DELETE /api/statuses/{id}` until 204 or the cycle's bound
  *   (`queueBatchSize`, `queueCycleMs`). The state is saved before a cycle's first DELETE, so a crash can only repeat
- *   statuses (a restart reads the pending messages by id once when the crash came mid-cycle). Only works when the IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default),
- *   and only when this tracker is the queue's only consumer: it deletes every entry it reads, tracked or not.
+ *   statuses (a restart reads the pending messages by id once when the crash came mid-cycle). Only works when the
+ *   IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default), and only when this tracker is
+ *   the queue's only consumer: it deletes every entry it reads, tracked or not.
  *
  * Requests per quiet cycle (nothing new): `per-id` one per pending message (one per 50 statuses of its history);
  * `search` 1; `queue` 1, plus one by-id read every `queueCheckAfter` quiet cycles. No requests while nothing is
@@ -45,8 +46,8 @@ export interface TrackOptions extends RequestOptions {
    */
   pollIntervalMs?: number | undefined;
   /**
-   * The interval grows by `backoffFactor` after each cycle without news, up to this. Waits of any length work,
-   * also beyond the 24.8 days of one `setTimeout`. @defaultValue 60 000
+   * The interval grows by `backoffFactor` after each cycle without news, up to this. Any finite length
+   * works, also beyond the 24.8 days of one `setTimeout`. @defaultValue 60 000
    */
   maxPollIntervalMs?: number | undefined;
   /** Growth of the interval per quiet cycle. @defaultValue 1.5 */
@@ -185,10 +186,10 @@ interface Tracked extends StoredMessage {
  *
  * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
  * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves before the
- * first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages once by id:
- * a crash in the middle of a queue cycle too can only repeat statuses, never lose one.
- * A failed save is retried with the next one.
+ * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves
+ * before the first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages
+ * once by id: a crash in the middle of a queue cycle too can only repeat statuses, never lose one. A failed save is
+ * retried with the next one.
  *
  * @example
  * ```ts
