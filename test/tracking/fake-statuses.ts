@@ -12,8 +12,10 @@ export interface FakeStatus {
 }
 
 /**
- * A small in-memory model of the IP's `/api/statuses` endpoints (`MessageStatusController`): window filter on `lastUpdate`
- * (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, and a request log.
+ * A small in-memory model of the IP's `/api/statuses` endpoints (`MessageStatusController`): window filter on
+ * `lastUpdate` (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, a request
+ * log, and `GET /api/conversations/messageId/{id}` (404 `MessageNotFoundException` for an id with no statuses that
+ * is not in `conversations`).
  */
 export class FakeStatuses {
   readonly rows: FakeStatus[] = [];
