@@ -17,7 +17,7 @@ import { faultyFetch, seeded } from './faulty-fetch.js';
 // A seeded soak under fake time: 60 messages whose statuses arrive over 30 s (some end in FEIL or LEVETID_UTLOPT,
 // three stay at MOTTATT), ~10 % of status requests answered 503, 429 with Retry-After, a reset or slowly, and two
 // kills (no final save, requests cut, a half-written temporary file left) each followed by a new tracker on the same
-// JsonFileTrackerStore. Real time: about a second per strategy.
+// JsonFileTrackerStore. Real time: one to a few seconds per strategy. SOAK_SEED=n runs it with other seeds.
 
 const MESSAGES = 60;
 const STUCK = 3; // never get a final status: the tracker must end up quiet, polling them at its maximum interval
@@ -80,7 +80,7 @@ async function run(ms: number, step = 50): Promise<void> {
 
 describe.each<TrackStrategy>(['search', 'per-id', 'queue'])('soak: %s', (strategy) => {
   it('faults and two kills: every final status at least once, nothing invented, in order, then quiet', async () => {
-    const random = seeded(strategy.length * 7919);
+    const random = seeded(strategy.length * 7919 + Number(process.env.SOAK_SEED ?? 0));
     const fake = new FakeStatuses();
     fake.now = Date.now();
     fake.queueEnabled = strategy === 'queue';
@@ -159,13 +159,14 @@ describe.each<TrackStrategy>(['search', 'per-id', 'queue'])('soak: %s', (strateg
       await writeFile(`${path}.${2 ** 22 + 11}.0badf00d.tmp`, '{"version":1,"mess');
     };
 
-    let current = start(1);
+    const s0 = Number(process.env.SOAK_SEED ?? 0) * 10;
+    let current = start(s0 + 1);
     await run(10_000);
     await kill(current);
-    current = start(2);
+    current = start(s0 + 2);
     await run(10_000);
     await kill(current);
-    current = start(3);
+    current = start(s0 + 3);
     // Until every final status is known to the last tracker (bounded), then a quiet stretch.
     const finals = () => ids.slice(STUCK).every((id) => current.tracker.get(id)?.settled);
     for (let i = 0; i < 240 && !finals(); i++) await run(1000, 100);
