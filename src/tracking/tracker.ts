@@ -83,7 +83,8 @@ export interface TrackOptions extends RequestOptions {
   concurrency?: number | undefined;
   /**
    * Cycles that may fail in a row (after the transport's retries) before the tracker gives up (a whole number >= 1).
-   * A failed cycle backs off like a quiet one, and waits at least the `Retry-After` of a 429 or 503. @defaultValue 5
+   * A failed cycle backs off like a quiet one, and waits at least the `Retry-After` of a 429 or 503 (up to
+   * `maxPollIntervalMs`). @defaultValue 5
    */
   maxConsecutiveErrors?: number | undefined;
   /**
@@ -504,7 +505,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       this.#interval = changed ? this.#baseInterval : Math.min(this.#maxInterval, this.#interval * this.#factor);
       // Never sooner than the interval (a grace period ends without a request, see #scheduleGrace); only a queue
       // cycle cut at its bound goes on at once, as each of its requests returned a status.
-      const wait = behind ? 0 : Math.max(this.#interval, retryAfter);
+      const wait = behind ? 0 : Math.max(this.#interval, Math.min(retryAfter, this.#maxInterval));
       this.emit('cycle', { requests: this.#lastCycleRequests, changed, nextPollMs: wait });
       await this.#sleep(wait);
     }
