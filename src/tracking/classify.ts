@@ -47,7 +47,7 @@ export function classifyStatus(status: Status): StatusKind {
   return Object.hasOwn(KINDS, status) ? (KINDS[status] as StatusKind) : 'pending';
 }
 
-/** True when the SDK knows this status value (reference 6.6). @category Tracking */
+/** True when the SDK knows this status value (the IP's `ReceiptStatus`). @category Tracking */
 export function isKnownStatus(status: Status): boolean {
   return Object.hasOwn(KINDS, status);
 }

@@ -1,8 +1,9 @@
-import { isApiError } from '../errors.js';
+import { isApiError, RequestValidationError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
 import type { ContinuablePage } from '../pagination.js';
 import type { StatusesResource } from '../resources/statuses.js';
 import type { RequestOptions } from '../transport/http.js';
+import { nonNegativeMs, wholeNumber } from './options.js';
 
 /** The upper end of the date window: the IP applies a range only when both ends are given. */
 const FAR_FUTURE = '9999-12-31T23:59:59Z';
@@ -69,8 +70,8 @@ export interface FollowerPollStats {
  *
  * @remarks
  * The IP's status search has no "id greater than" filter: only an exact `id`, an inclusive `fromDateTime`/`toDateTime`
- * range on `lastUpdate`, sorting and paging (reference 3.4.1). The cursor is therefore a time window plus the ids
- * already seen inside it:
+ * range on `lastUpdate`, sorting and paging (`MessageStatusController`, `MessageStatusQueryInput`). The cursor is
+ * therefore a time window plus the ids already seen inside it:
  *
  * - The window is `[max(since, newest - safetyMarginMs), 9999-12-31]`, where `newest` is the newest `lastUpdate`
  *   seen; every status inside the window that is not in the remembered `seen` set is new. Ids leave `seen` when
@@ -126,15 +127,13 @@ export class StatusFollower {
    */
   constructor(client: { readonly statuses: StatusesResource }, options: StatusFollowerOptions = {}) {
     this.#statuses = client.statuses;
-    this.#pageSize = options.pageSize ?? 1000;
-    if (!Number.isInteger(this.#pageSize) || this.#pageSize < 1 || this.#pageSize > 2000) {
-      throw new RangeError('pageSize must be a whole number from 1 to 2000');
-    }
-    this.#marginMs = options.safetyMarginMs ?? 300_000;
-    if (!(this.#marginMs >= 0) || !Number.isFinite(this.#marginMs)) throw new RangeError('safetyMarginMs must be >= 0');
+    this.#pageSize = wholeNumber(options.pageSize ?? 1000, 'pageSize', 1, 2000);
+    this.#marginMs = nonNegativeMs(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
     const state = options.state;
     if (state !== undefined) {
-      if (state.version !== 1 || !Array.isArray(state.seen)) throw new TypeError('unsupported StatusFollower state');
+      if (state?.version !== 1 || !Array.isArray(state.seen)) {
+        throw new RequestValidationError('state', 'is not a StatusFollower state (version 1)');
+      }
       this.#since = state.since;
       this.#newest = state.newest;
       this.#seen = new Map(state.seen);
@@ -148,7 +147,7 @@ export class StatusFollower {
       this.#since = 0;
       this.#initialized = false;
     } else {
-      this.#since = start === 'beginning' ? 0 : toMs(start, 'start');
+      this.#since = start === 'beginning' ? 0 : toMs(start, 'start', true);
       this.#initialized = true;
     }
   }
@@ -294,9 +293,13 @@ export function createStatusFollower(client: { readonly statuses: StatusesResour
   return new StatusFollower(client, options);
 }
 
-function toMs(value: string | Date, field: string): number {
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  if (Number.isNaN(ms)) throw new RangeError(`${field} is not a valid date-time: ${String(value)}`);
+/** Epoch ms of a date-time; `option` marks a caller's argument (a {@link RequestValidationError}). */
+function toMs(value: string | Date, field: string, option = false): number {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    const message = `is not a valid date-time: ${String(value)}`;
+    throw option ? new RequestValidationError(field, message) : new RangeError(`${field} ${message}`);
+  }
   return ms;
 }
 

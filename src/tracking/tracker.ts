@@ -1,12 +1,17 @@
+import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import type { IntegrasjonspunktClient } from '../client.js';
+import { isApiError, RequestValidationError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
 import type { RequestOptions } from '../transport/http.js';
 import { classifyStatus, type DeliveryState, nextState, type StatusKind } from './classify.js';
 import { DeliveryFailedError, DeliveryTimeoutError, TrackerStoppedError } from './errors.js';
 import { isPermanent, StatusFollower } from './follower.js';
+import { messageIdArg, nonNegativeMs, positiveMs, untilStatus, wholeNumber } from './options.js';
+import { drainQueue } from './queue.js';
 import { MemoryTrackerStore, type StoredMessage, type TrackerSnapshot, type TrackerStore } from './store.js';
+import { after } from './timers.js';
 
 /**
  * How a tracker learns about new statuses.
@@ -14,9 +19,15 @@ import { MemoryTrackerStore, type StoredMessage, type TrackerSnapshot, type Trac
  *   per pending message per cycle.
  * - `search`: `GET /api/statuses` with a {@link StatusFollower} cursor: one small request per quiet cycle and
  *   `ceil(N / pageSize) + 1` for N new statuses, however many messages are pending. Reads every status on the IP.
- * - `queue`: `GET /api/statuses/peek` + `DELETE /api/statuses/{id}` until 204. Only works when the IP fills the
- *   queue (`difi.move.feature.statusQueueIncludes`, empty by default), and only when this tracker is the queue's
- *   only consumer: it deletes every entry it reads, tracked or not.
+ * - `queue`: `GET /api/statuses/peek` + `DELETE /api/statuses/{id}` until 204 or the cycle's bound
+ *   (`queueBatchSize`, `queueCycleMs`). The state is saved before a cycle's first DELETE, so a crash can only repeat
+ *   statuses (a restart reads the pending messages by id once when the crash came mid-cycle). Only works when the
+ *   IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default), and only when this tracker is
+ *   the queue's only consumer: it deletes every entry it reads, tracked or not.
+ *
+ * Requests per quiet cycle (nothing new): `per-id` one per pending message (one per 50 statuses of its history);
+ * `search` 1; `queue` 1, plus one by-id read every `queueCheckAfter` quiet cycles. No requests while nothing is
+ * pending.
  * @category Tracking
  */
 export type TrackStrategy = 'per-id' | 'search' | 'queue';
@@ -28,9 +39,16 @@ export type TrackStrategy = 'per-id' | 'search' | 'queue';
 export interface TrackOptions extends RequestOptions {
   /** @defaultValue `'search'` */
   strategy?: TrackStrategy | undefined;
-  /** Time between cycles while statuses keep changing, in ms. @defaultValue 5 000 */
+  /**
+   * Time between cycles while statuses keep changing, in ms: the shortest wait between two cycles (only
+   * {@link StatusTracker.notify} and a `queue` cycle that stopped at its bound start one sooner).
+   * @defaultValue 5 000
+   */
   pollIntervalMs?: number | undefined;
-  /** The interval grows by `backoffFactor` after each cycle without news, up to this. @defaultValue 60 000 */
+  /**
+   * The interval grows by `backoffFactor` after each cycle without news, up to this. Any finite length
+   * works, also beyond the 24.8 days of one `setTimeout`. @defaultValue 60 000
+   */
   maxPollIntervalMs?: number | undefined;
   /** Growth of the interval per quiet cycle. @defaultValue 1.5 */
   backoffFactor?: number | undefined;
@@ -41,7 +59,8 @@ export interface TrackOptions extends RequestOptions {
   until?: 'LEVERT' | 'LEST' | undefined;
   /**
    * After `LEVERT`, keep watching this long (ms) for a late `FEIL` (print mail can be returned after delivery);
-   * `waitFor(..., { until: 'LEVERT' })` then resolves only when the grace period has passed. @defaultValue 0
+   * `waitFor(..., { until: 'LEVERT' })` then resolves only when the grace period has passed. The end of a grace period
+   * settles the message without a request; polling keeps its own interval. @defaultValue 0
    */
   graceMs?: number | undefined;
   /** Where the cursor and pending set are kept between runs. @defaultValue a {@link MemoryTrackerStore} */
@@ -60,10 +79,21 @@ export interface TrackOptions extends RequestOptions {
   pageSize?: number | undefined;
   /** `search`: see {@link StatusFollowerOptions.safetyMarginMs}. @defaultValue 300 000 */
   safetyMarginMs?: number | undefined;
-  /** `per-id` and backfill: requests in flight at once. @defaultValue 8 */
+  /** `per-id` and backfill: requests in flight at once (a whole number >= 1). @defaultValue 8 */
   concurrency?: number | undefined;
-  /** Cycles that may fail in a row (after the transport's retries) before the tracker gives up. @defaultValue 5 */
+  /**
+   * Cycles that may fail in a row (after the transport's retries) before the tracker gives up (a whole number >= 1).
+   * A failed cycle backs off like a quiet one, and waits at least the `Retry-After` of a 429 or 503 (up to
+   * `maxPollIntervalMs`). @defaultValue 5
+   */
   maxConsecutiveErrors?: number | undefined;
+  /**
+   * `queue`: statuses read per cycle at most. At the bound the cycle saves, emits `cycle` and the next one follows at
+   * once, so a tracker that is behind still saves and reports progress. @defaultValue 200
+   */
+  queueBatchSize?: number | undefined;
+  /** `queue`: time per cycle at most, in ms (checked after each status; see `queueBatchSize`). @defaultValue 10 000 */
+  queueCycleMs?: number | undefined;
   /**
    * `queue`: after this many empty cycles while messages are pending, check one pending message by id and warn
    * (event `warning` and the client's logger) if it has statuses the queue never delivered. @defaultValue 10
@@ -115,7 +145,10 @@ export interface CycleInfo {
   requests: number;
   /** True when it found a new status. */
   changed: boolean;
-  /** The wait before the next cycle (the adaptive interval, shortened for a grace period ending sooner). */
+  /**
+   * The wait before the next cycle: the adaptive interval (at least `pollIntervalMs`, at least a `Retry-After` the IP
+   * sent), or 0 after a `queue` cycle that stopped at its bound with statuses left.
+   */
   nextPollMs: number;
 }
 
@@ -123,7 +156,7 @@ export interface CycleInfo {
 export interface WaitForOptions {
   /** The status that counts as success. @defaultValue `'LEVERT'` */
   until?: 'LEVERT' | 'LEST' | undefined;
-  /** Give up after this long with a {@link DeliveryTimeoutError}. No limit by default. */
+  /** Give up after this long with a {@link DeliveryTimeoutError} (any length; `Infinity` for none). No limit by default. */
   timeoutMs?: number | undefined;
   /** Stops waiting (not tracking); rejects with the signal's reason. */
   signal?: AbortSignal | undefined;
@@ -146,13 +179,18 @@ interface Tracked extends StoredMessage {
  *
  * @remarks
  * Polling is adaptive: after a cycle without news the interval grows by `backoffFactor` up to `maxPollIntervalMs`,
- * and it returns to `pollIntervalMs` as soon as something changes. {@link notify} (e.g. from
- * {@link createWebhookHandler}) polls at once: webhooks are a supplement, the IP does not retry them, so the
- * tracker keeps polling.
+ * and it returns to `pollIntervalMs` as soon as something changes. Two cycles never start less than
+ * `pollIntervalMs` apart, whatever the options (a grace period ends without a request; a failed cycle waits at least
+ * the IP's `Retry-After`); the exceptions are {@link notify} (e.g. from {@link createWebhookHandler}), which polls at
+ * once (webhooks are a supplement, the IP does not retry them, so the tracker keeps polling), and a `queue` cycle
+ * that stopped at its bound with statuses left. Nothing is requested while nothing is pending.
  *
  * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
  * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once).
+ * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves
+ * before the first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages
+ * once by id: a crash in the middle of a queue cycle too can only repeat statuses, never lose one. A failed save is
+ * retried with the next one.
  *
  * @example
  * ```ts
@@ -182,11 +220,13 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   readonly #concurrency: number;
   readonly #maxErrors: number;
   readonly #queueCheckAfter: number;
+  readonly #queueLimit: { statuses: number; ms: number };
   readonly #controller = new AbortController();
   readonly #iterators = new Set<{ push(u: StatusUpdate): void; end(error?: unknown): void }>();
   #follower: StatusFollower | undefined;
   #interval: number;
   #wake: (() => void) | undefined;
+  #cancelGrace: (() => void) | undefined;
   #woken = false;
   #stopped = false;
   #failure: unknown;
@@ -194,6 +234,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   #loaded = false;
   #saving: Promise<void> = Promise.resolve();
   #emptyQueueCycles = 0;
+  /** True while the queue strategy may delete entries it has not saved yet (written into every snapshot). */
+  #queueDeleting = false;
   #queueCheckIndex = 0;
   #queueWarned = false;
   #lastCycleRequests = 0;
@@ -206,21 +248,29 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     super();
     this.#client = client;
     this.#options = options;
+    // Every request in flight listens to this signal (`concurrency` of them at once): not a leak.
+    setMaxListeners(0, this.#controller.signal);
     this.strategy = options.strategy ?? 'search';
     if (!['per-id', 'search', 'queue'].includes(this.strategy)) {
-      throw new RangeError(`strategy must be 'per-id', 'search' or 'queue', not '${String(this.strategy)}'`);
+      throw new RequestValidationError('strategy', `must be 'per-id', 'search' or 'queue', not '${String(this.strategy)}'`);
     }
-    this.#baseInterval = positive(options.pollIntervalMs ?? 5000, 'pollIntervalMs');
-    this.#maxInterval = Math.max(this.#baseInterval, positive(options.maxPollIntervalMs ?? 60_000, 'maxPollIntervalMs'));
+    this.#baseInterval = positiveMs(options.pollIntervalMs ?? 5000, 'pollIntervalMs');
+    this.#maxInterval = Math.max(this.#baseInterval, positiveMs(options.maxPollIntervalMs ?? 60_000, 'maxPollIntervalMs'));
     this.#factor = options.backoffFactor ?? 1.5;
-    if (!(this.#factor >= 1)) throw new RangeError('backoffFactor must be >= 1');
-    this.#graceMs = options.graceMs ?? 0;
-    if (!(this.#graceMs >= 0)) throw new RangeError('graceMs must be >= 0');
-    this.#until = options.until ?? 'LEVERT';
-    if (this.#until !== 'LEVERT' && this.#until !== 'LEST') throw new RangeError("until must be 'LEVERT' or 'LEST'");
-    this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
-    this.#maxErrors = Math.max(1, Math.floor(options.maxConsecutiveErrors ?? 5));
-    this.#queueCheckAfter = Math.max(1, Math.floor(options.queueCheckAfter ?? 10));
+    if (typeof this.#factor !== 'number' || !(this.#factor >= 1) || !Number.isFinite(this.#factor)) {
+      throw new RequestValidationError('backoffFactor', `must be a number >= 1, not ${String(this.#factor)}`);
+    }
+    this.#graceMs = nonNegativeMs(options.graceMs ?? 0, 'graceMs');
+    this.#until = untilStatus(options.until ?? 'LEVERT', 'until');
+    this.#concurrency = wholeNumber(options.concurrency ?? 8, 'concurrency', 1);
+    this.#maxErrors = wholeNumber(options.maxConsecutiveErrors ?? 5, 'maxConsecutiveErrors', 1);
+    this.#queueCheckAfter = wholeNumber(options.queueCheckAfter ?? 10, 'queueCheckAfter', 1);
+    this.#queueLimit = {
+      statuses: wholeNumber(options.queueBatchSize ?? 200, 'queueBatchSize', 1),
+      ms: positiveMs(options.queueCycleMs ?? 10_000, 'queueCycleMs'),
+    };
+    if (!Array.isArray(messageIds)) throw new RequestValidationError('messageIds', 'must be an array of message ids');
+    for (const [i, id] of messageIds.entries()) messageIdArg(id, `messageIds[${i}]`);
     this.#interval = this.#baseInterval;
     this.#store = options.store ?? new MemoryTrackerStore();
     this.done = new Promise<void>((resolve, reject) => {
@@ -267,7 +317,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
    * read once by id.
    */
   add(messageId: string): this {
-    if (typeof messageId !== 'string' || messageId === '') throw new TypeError('messageId must be a non-empty string');
+    messageIdArg(messageId, 'messageId');
     if (!this.#records.has(messageId)) {
       this.#addRecord(messageId, this.#options.backfill ?? true);
       this.notify();
@@ -312,16 +362,22 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
    * {@link TrackerStoppedError} when the tracker stops; the error that stopped the tracker.
    */
   waitFor(messageId: string, options: WaitForOptions = {}): Promise<MessageStatus[]> {
-    const until = options.until ?? 'LEVERT';
-    if (until !== 'LEVERT' && until !== 'LEST') return Promise.reject(new RangeError("until must be 'LEVERT' or 'LEST'"));
+    let until: 'LEVERT' | 'LEST';
+    try {
+      messageIdArg(messageId, 'messageId');
+      until = untilStatus(options.until ?? 'LEVERT', 'until');
+      if (options.timeoutMs !== undefined) positiveMs(options.timeoutMs, 'timeoutMs', true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#stopped) return Promise.reject(this.#failure ?? new TrackerStoppedError('the tracker is stopped'));
     this.add(messageId);
     const record = this.#records.get(messageId) as Tracked;
     return new Promise<MessageStatus[]>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimer: (() => void) | undefined;
       const signal = options.signal;
       const cleanup = () => {
-        if (timer) clearTimeout(timer);
+        cancelTimer?.();
         signal?.removeEventListener('abort', onAbort);
         const i = record.waiters.indexOf(waiter);
         if (i >= 0) record.waiters.splice(i, 1);
@@ -341,10 +397,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       if (options.timeoutMs !== undefined) {
-        timer = setTimeout(
-          () => waiter.reject(new DeliveryTimeoutError(messageId, options.timeoutMs as number, [...record.history])),
-          options.timeoutMs,
-        );
+        const timeoutMs = options.timeoutMs;
+        cancelTimer = after(timeoutMs, () => waiter.reject(new DeliveryTimeoutError(messageId, timeoutMs, [...record.history])));
       }
       record.waiters.push(waiter);
       if (until === 'LEST' && record.until === 'LEVERT') {
@@ -355,6 +409,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         }
       }
       this.#settleWaiters(messageId, record);
+      this.#scheduleGrace();
     });
   }
 
@@ -424,8 +479,10 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         continue;
       }
       let changed = false;
+      let behind = false;
+      let retryAfter = 0;
       try {
-        changed = await this.#cycle();
+        ({ changed, behind } = await this.#cycle());
         failures = 0;
       } catch (error) {
         if (this.#stopped) break;
@@ -435,6 +492,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
           this.#finish(error, true);
           break;
         }
+        if (isApiError(error)) retryAfter = error.retryAfterMs ?? 0;
       }
       this.#checkGrace();
       try {
@@ -443,17 +501,21 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         this.emit('error', error);
       }
       if (this.#stopped) break;
+      this.#scheduleGrace();
       this.#interval = changed ? this.#baseInterval : Math.min(this.#maxInterval, this.#interval * this.#factor);
-      const wait = Math.min(this.#interval, this.#nextGraceIn());
+      // Never sooner than the interval (a grace period ends without a request, see #scheduleGrace); only a queue
+      // cycle cut at its bound goes on at once, as each of its requests returned a status.
+      const wait = behind ? 0 : Math.max(this.#interval, Math.min(retryAfter, this.#maxInterval));
       this.emit('cycle', { requests: this.#lastCycleRequests, changed, nextPollMs: wait });
       await this.#sleep(wait);
     }
   }
 
-  async #cycle(): Promise<boolean> {
+  async #cycle(): Promise<{ changed: boolean; behind: boolean }> {
     const options = { signal: this.#controller.signal, timeoutMs: this.#options.timeoutMs };
     const counter = { requests: 0 };
     let changed = false;
+    let behind = false;
     try {
       if (this.strategy === 'per-id') {
         await this.#eachPending(this.pending, async (id) => {
@@ -470,30 +532,45 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         if (await this.#backfill(options, counter)) changed = true;
       } else {
         if (await this.#backfill(options, counter)) changed = true;
-        if (await this.#drainQueue(options, counter)) changed = true;
+        const drained = await this.#drainQueue(options, counter);
+        if (drained.changed) changed = true;
+        behind = drained.behind;
       }
     } finally {
       this.#lastCycleRequests = counter.requests;
       this.#cycles += 1;
     }
-    return changed;
+    return { changed, behind };
   }
 
-  async #drainQueue(options: RequestOptions, counter: { requests: number }): Promise<boolean> {
-    let changed = false;
-    let read = 0;
-    for (let i = 0; i < 100_000 && !this.#stopped; i++) {
-      counter.requests += 1;
-      const status = await this.#client.statuses.peek(options);
-      if (status === null) break;
-      read += 1;
-      if (this.#process(status)) changed = true;
-      counter.requests += 1;
-      await this.#client.statuses.delete(status.id, options);
+  async #drainQueue(options: RequestOptions, counter: { requests: number }): Promise<{ changed: boolean; behind: boolean }> {
+    const host = {
+      statuses: this.#client.statuses,
+      process: (status: MessageStatus) => this.#process(status),
+      beforeDelete: async () => {
+        if (this.#queueDeleting) return;
+        this.#queueDeleting = true;
+        this.#dirty = true;
+        await this.#save();
+      },
+      stopped: () => this.#stopped,
+      warn: (message: string) => this.#warn(message),
+    };
+    let result: Awaited<ReturnType<typeof drainQueue>>;
+    try {
+      result = await drainQueue(host, options, counter, this.#queueLimit);
+    } finally {
+      if (this.#queueDeleting) {
+        // Every status deleted so far is in memory: the save after this cycle (or any later one) covers them.
+        this.#queueDeleting = false;
+        this.#dirty = true;
+      }
     }
+    const { read, changed: drained, behind } = result;
+    let changed = drained;
     if (read > 0 || this.pending.length === 0) {
       this.#emptyQueueCycles = 0;
-      return changed;
+      return { changed, behind };
     }
     this.#emptyQueueCycles += 1;
     if (this.#emptyQueueCycles >= this.#queueCheckAfter) {
@@ -507,12 +584,16 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
           const message =
             `status queue stayed empty for ${this.#queueCheckAfter} cycles while message ${id} got new statuses: ` +
             'is difi.move.feature.statusQueueIncludes set for its service, and is this the only consumer of the queue?';
-          this.#client.transport.logger.warn(message);
-          this.emit('warning', message);
+          this.#warn(message);
         }
       }
     }
-    return changed;
+    return { changed, behind };
+  }
+
+  #warn(message: string): void {
+    this.#client.transport.logger.warn(message);
+    this.emit('warning', message);
   }
 
   async #backfill(options: RequestOptions, counter: { requests: number }): Promise<boolean> {
@@ -609,18 +690,32 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     for (const [id, r] of this.#records) if (r.state === 'delivered') this.#settle(id, r);
   }
 
-  #nextGraceIn(): number {
+  /**
+   * Arms one timer for the earliest grace period still running that someone waits for (a message watched until
+   * `LEVERT`, or a `waitFor(..., { until: 'LEVERT' })`). It settles locally, without a request: the poll keeps its
+   * interval.
+   */
+  #scheduleGrace(): void {
+    this.#cancelGrace?.();
+    this.#cancelGrace = undefined;
+    if (this.#stopped) return;
+    const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
     for (const r of this.#records.values()) {
-      if (r.state === 'delivered' && r.deliveredAt !== undefined && (!r.settled || r.waiters.length > 0)) {
-        next = Math.min(next, Math.max(0, r.deliveredAt + this.#graceMs - Date.now()));
-      }
+      if (r.state !== 'delivered' || r.deliveredAt === undefined) continue;
+      const end = r.deliveredAt + this.#graceMs;
+      const waited = (r.until === 'LEVERT' && !r.settled) || r.waiters.some((w) => w.until === 'LEVERT');
+      if (waited && end > now) next = Math.min(next, end - now);
     }
-    return next;
+    this.#cancelGrace = after(next, () => {
+      this.#cancelGrace = undefined;
+      this.#checkGrace();
+      this.#save().catch((error: unknown) => this.emit('error', error));
+      this.#scheduleGrace();
+    });
   }
 
   #addRecord(id: string, backfill: boolean): void {
-    if (typeof id !== 'string' || id === '') throw new TypeError('messageIds must be non-empty strings');
     this.#records.set(id, {
       history: [],
       state: 'pending',
@@ -641,9 +736,9 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(() => done(), ms) : undefined;
+      const cancel = after(ms, () => done());
       const done = () => {
-        if (timer) clearTimeout(timer);
+        cancel();
         this.#wake = undefined;
         this.#woken = false;
         resolve();
@@ -664,6 +759,12 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         seen: new Set(stored.history.map((s) => s.id)),
         waiters: current?.waiters ?? [],
       });
+    }
+    if (snapshot.queueDeleting === true) {
+      // The last run may have deleted queue entries it had not saved: read every pending message by id once (the
+      // status rows stay on the IP; only their queue entries are gone), repeating rather than losing a status.
+      for (const r of this.#records.values()) if (!r.settled) r.backfilled = false;
+      this.#dirty = true;
     }
     if (snapshot.cursor && this.strategy === 'search') {
       this.#follower = new StatusFollower(this.#client, {
@@ -696,8 +797,18 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         backfilled: r.backfilled,
       };
     }
-    const snapshot: TrackerSnapshot = { version: 1, cursor: this.#follower?.state, messages };
-    await this.#store.save(snapshot);
+    const snapshot: TrackerSnapshot = {
+      version: 1,
+      cursor: this.#follower?.state,
+      ...(this.#queueDeleting ? { queueDeleting: true } : {}),
+      messages,
+    };
+    try {
+      await this.#store.save(snapshot);
+    } catch (error) {
+      this.#dirty = true; // saved again by the next cycle (and before the next queue DELETE)
+      throw error;
+    }
   }
 
   #finish(error: unknown, failed: boolean): void {
@@ -705,6 +816,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     this.#stopped = true;
     this.#failure = failed ? error : undefined;
     this.#controller.abort(error ?? new TrackerStoppedError('the tracker was stopped'));
+    this.#cancelGrace?.();
     this.#wake?.();
     const reason = failed ? error : new TrackerStoppedError('the tracker was stopped');
     for (const r of this.#records.values()) for (const w of r.waiters.splice(0)) w.reject(reason);
@@ -715,11 +827,6 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       .catch((e) => this.emit('error', e))
       .finally(() => (failed ? this.#rejectDone(error) : this.#resolveDone()));
   }
-}
-
-function positive(value: number, name: string): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of ms`);
-  return value;
 }
 
 /** @internal Used by `ip.track()`. */

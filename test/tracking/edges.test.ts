@@ -1,7 +1,14 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonFileTrackerStore, MemoryTrackerStore, type StatusUpdate, type TrackerSnapshot, TrackerStoppedError } from 'eformidling';
+import {
+  JsonFileTrackerStore,
+  MemoryTrackerStore,
+  RequestValidationError,
+  type StatusUpdate,
+  type TrackerSnapshot,
+  TrackerStoppedError,
+} from 'eformidling';
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTrackerHarness } from './harness.js';
@@ -11,20 +18,20 @@ const { server, track, cycles } = h;
 
 describe('options and arguments', () => {
   it('rejects bad options and ids before any request', () => {
-    expect(() => h.ip.track([], { backoffFactor: 0.5 })).toThrow('backoffFactor must be >= 1');
-    expect(() => h.ip.track([], { backoffFactor: Number.NaN })).toThrow(RangeError);
-    expect(() => h.ip.track([], { graceMs: -1 })).toThrow('graceMs must be >= 0');
-    expect(() => h.ip.track([], { until: 'SENDT' as never })).toThrow("until must be 'LEVERT' or 'LEST'");
-    expect(() => h.ip.track([], { maxPollIntervalMs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => h.ip.track([], { backoffFactor: 0.5 })).toThrow('backoffFactor: must be a number >= 1');
+    expect(() => h.ip.track([], { backoffFactor: Number.NaN })).toThrow(RequestValidationError);
+    expect(() => h.ip.track([], { graceMs: -1 })).toThrow('graceMs: must be a number of ms >= 0');
+    expect(() => h.ip.track([], { until: 'SENDT' as never })).toThrow("until: must be 'LEVERT' or 'LEST'");
+    expect(() => h.ip.track([], { maxPollIntervalMs: Number.POSITIVE_INFINITY })).toThrow(RequestValidationError);
     const tracker = track([]);
-    expect(() => tracker.add('')).toThrow(TypeError);
-    expect(() => tracker.add(42 as never)).toThrow(TypeError);
+    expect(() => tracker.add('')).toThrow(RequestValidationError);
+    expect(() => tracker.add(42 as never)).toThrow(RequestValidationError);
     expect(h.fake.requests).toEqual([]);
   });
 
   it('waitFor refuses a bad until and an aborted signal; after stop() it rejects with TrackerStoppedError', async () => {
     const tracker = track([]);
-    await expect(tracker.waitFor('m1', { until: 'MOTTATT' as never })).rejects.toThrow(RangeError);
+    await expect(tracker.waitFor('m1', { until: 'MOTTATT' as never })).rejects.toThrow(RequestValidationError);
     const reason = new Error('not any more');
     await expect(tracker.waitFor('m1', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     await tracker.stop();
@@ -130,7 +137,9 @@ describe('following', () => {
 
     const queue = track(['m2'], { strategy: 'queue', backfill: false });
     const [first] = await cycles(queue, 1);
-    expect(first).toMatchObject({ changed: false, requests: 3 }); // peek, delete, peek
+    // peek, then delete + peek together; the peek is repeated when it overtook the delete and saw the entry again.
+    expect(first?.changed).toBe(false);
+    expect([3, 4]).toContain(first?.requests);
     expect(queue.get('m2')?.history).toEqual([]);
   });
 });
@@ -175,7 +184,7 @@ describe('stores', () => {
   });
 
   it('JsonFileTrackerStore needs a path, and refuses a file that is not a snapshot', async () => {
-    expect(() => new JsonFileTrackerStore('')).toThrow(TypeError);
+    expect(() => new JsonFileTrackerStore('')).toThrow(RequestValidationError);
     const path = join(dir, 'tracker.json');
     expect(await new JsonFileTrackerStore(path).load()).toBeUndefined();
     for (const text of ['{"version":2,"messages":{}}', '{"version":1}', 'null']) {

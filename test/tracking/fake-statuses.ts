@@ -12,8 +12,10 @@ export interface FakeStatus {
 }
 
 /**
- * A small in-memory model of the IP's `/api/statuses` endpoints (reference 3.4): window filter on `lastUpdate`
- * (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, and a request log.
+ * A small in-memory model of the IP's `/api/statuses` endpoints (`MessageStatusController`): window filter on
+ * `lastUpdate` (both ends required), sort by id asc/desc, paging with `totalElements`, the status queue, a request
+ * log, and `GET /api/conversations/messageId/{id}` (404 `MessageNotFoundException` for an id with no statuses that
+ * is not in `conversations`).
  */
 export class FakeStatuses {
   readonly rows: FakeStatus[] = [];
@@ -22,6 +24,8 @@ export class FakeStatuses {
   nextId = 100;
   now = Date.parse('2026-08-20T09:00:00+02:00');
   queueEnabled = false;
+  /** Outgoing conversations that exist without any status yet (a message id the IP knows). */
+  readonly conversations = new Set<string>();
 
   add(messageId: string, status: string, options: { id?: number; at?: number; description?: string } = {}): FakeStatus {
     const id = options.id ?? this.nextId++;
@@ -62,6 +66,29 @@ export class FakeStatuses {
         if (i < 0) return new HttpResponse(null, { status: 404 });
         this.queue.splice(i, 1);
         return new HttpResponse(null, { status: 200 });
+      }),
+      http.get(`${base}/api/conversations/messageId/:messageId`, ({ params }) => {
+        this.requests.push(`conversation ${params.messageId}`);
+        const rows = this.rows.filter((r) => r.messageId === params.messageId).sort(byId);
+        if (rows.length === 0 && !this.conversations.has(String(params.messageId))) {
+          return HttpResponse.json(
+            {
+              status: 404,
+              error: 'Not Found',
+              exception: 'no.difi.meldingsutveksling.exceptions.MessageNotFoundException',
+              message: `Message with messageId = ${params.messageId} was not found`,
+              path: `/api/conversations/messageId/${params.messageId}`,
+            },
+            { status: 404 },
+          );
+        }
+        return HttpResponse.json({
+          id: 1,
+          messageId: params.messageId,
+          conversationId: `conv-${params.messageId}`,
+          direction: 'OUTGOING',
+          messageStatuses: rows.map(({ id, lastUpdate, status }) => ({ id, lastUpdate, status })),
+        });
       }),
       http.get(`${base}/api/statuses/:messageId`, ({ params, request }) => {
         this.requests.push(`message ${params.messageId}`);

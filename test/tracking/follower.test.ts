@@ -1,4 +1,4 @@
-import { StatusFollower } from 'eformidling';
+import { RequestValidationError, StatusFollower } from 'eformidling';
 import { describe, expect, it } from 'vitest';
 import { useTrackerHarness } from './harness.js';
 
@@ -109,14 +109,14 @@ describe('StatusFollower', () => {
 
   it('refuses a saved state it does not understand', () => {
     const state = new StatusFollower(h.ip).state;
-    expect(() => new StatusFollower(h.ip, { state: { ...state, version: 2 as never } })).toThrow('unsupported StatusFollower state');
-    expect(() => new StatusFollower(h.ip, { state: { ...state, seen: {} as never } })).toThrow(TypeError);
+    expect(() => new StatusFollower(h.ip, { state: { ...state, version: 2 as never } })).toThrow('state: is not a StatusFollower state');
+    expect(() => new StatusFollower(h.ip, { state: { ...state, seen: {} as never } })).toThrow(RequestValidationError);
   });
 
   it('rejects bad options and leaves the position unchanged on a failed poll', async () => {
-    expect(() => new StatusFollower(h.ip, { pageSize: 0 })).toThrow(RangeError);
-    expect(() => new StatusFollower(h.ip, { start: 'not a date' })).toThrow(RangeError);
-    expect(() => new StatusFollower(h.ip, { safetyMarginMs: -1 })).toThrow(RangeError);
+    expect(() => new StatusFollower(h.ip, { pageSize: 0 })).toThrow(RequestValidationError);
+    expect(() => new StatusFollower(h.ip, { start: 'not a date' })).toThrow(RequestValidationError);
+    expect(() => new StatusFollower(h.ip, { safetyMarginMs: -1 })).toThrow(RequestValidationError);
     const follower = new StatusFollower(h.ip, { start: 'beginning' });
     server.resetHandlers();
     await expect(follower.poll()).rejects.toThrow();
