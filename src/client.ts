@@ -208,8 +208,11 @@ export class IntegrasjonspunktClient {
 
   /**
    * Waits until one message is delivered (`LEVERT`, or `LEST` with `until: 'LEST'`), polling its statuses by id.
+   * `LEVERT` comes only after the receiver has taken the message (its receive loop popped and deleted it), so start
+   * the receiving side first. Times out after one hour by default (`timeoutMs: Infinity` waits without limit).
    * @returns the status history, ascending by id.
-   * @throws {@link DeliveryFailedError} on `FEIL` / `LEVETID_UTLOPT` (carrying the failing status);
+   * @throws {@link NotFoundError} at once when the IP has no conversation for the id;
+   * {@link DeliveryFailedError} on `FEIL` / `LEVETID_UTLOPT` (carrying the failing status);
    * {@link DeliveryTimeoutError} after `timeoutMs`; the signal's reason when aborted.
    * @example
    * ```ts
