@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Looks for rabbitmq-server and openssl once; suites that need a missing one are skipped with one notice
+    // (a failure with EFORMIDLING_REQUIRE_SERVICES=1, as in CI).
+    globalSetup: ['test/helpers/services.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     coverage: {

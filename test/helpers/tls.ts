@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { services } from './services.js';
 
 /** A CA, a server certificate for 127.0.0.1/localhost signed by it, and a client certificate; made with openssl. */
 export interface TestPki {
@@ -12,7 +13,15 @@ export interface TestPki {
   clientCert: string;
 }
 
+/**
+ * Makes a fresh PKI in a temporary directory (removed again). Needs `openssl` on the PATH: a suite that calls this
+ * skips itself without it, `describe.skipIf(!services().openssl)` (test/helpers/services.ts), and a run with
+ * `EFORMIDLING_REQUIRE_SERVICES=1` fails instead.
+ */
 export function createTestPki(): TestPki {
+  if (!services().openssl) {
+    throw new Error('openssl is not installed; the HTTPS tests need it: apt-get install -y openssl');
+  }
   const dir = mkdtempSync(join(tmpdir(), 'eformidling-pki-'));
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   try {
