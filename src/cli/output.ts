@@ -21,7 +21,7 @@ export interface CliIo {
 }
 
 /**
- * The status values the IP sends (reference 6.6) with a short English gloss. Unknown values are shown as they are.
+ * The status values the IP sends (the `ReceiptStatus` enum) with a short English gloss. Unknown values are shown as they are.
  * @internal
  */
 export const STATUS_GLOSS: Readonly<Record<string, string>> = {
