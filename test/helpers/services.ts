@@ -1,8 +1,8 @@
 /**
  * External programs some suites need: Debian's `rabbitmq-server` (the connector suite starts a private broker, see
- * test/connector/broker.ts) and `openssl` (test/helpers/tls.ts makes a private CA with it).
+ * test/connector/broker.ts). The HTTPS tests need nothing: test/helpers/tls.ts makes its PKI with `node:crypto`.
  *
- * vitest.config.ts names this file as a `globalSetup`: it looks for both programs once per run, prints ONE notice
+ * vitest.config.ts names this file as a `globalSetup`: it looks for the programs once per run, prints ONE notice
  * naming the suites it skips and how to enable them, and provides the result to the test files, which read it with
  * {@link services} and skip with `describe.skipIf(!services().rabbitmq)`. With `EFORMIDLING_REQUIRE_SERVICES=1`
  * (.ci/run sets it) a missing program fails the run instead, so CI never skips.
@@ -16,8 +16,6 @@ import type { TestProject } from 'vitest/node';
 export interface ServiceStatus {
   /** `rabbitmq-server` and Erlang's `epmd` are installed (the connector suite can start a private broker). */
   rabbitmq: boolean;
-  /** `openssl` is on the PATH (the TLS suites can make a private CA). */
-  openssl: boolean;
 }
 
 declare module 'vitest' {
@@ -43,12 +41,6 @@ const REQUIREMENTS: readonly Requirement[] = [
     suites: 'test/connector/rabbitmq.test.ts (the RabbitMQ connector against a real broker)',
     install: 'apt-get update && apt-get install -y rabbitmq-server',
   },
-  {
-    key: 'openssl',
-    program: 'openssl',
-    suites: 'the HTTPS tests in test/transport/tls.test.ts, test/mock/http.test.ts and test/examples/examples.test.ts',
-    install: 'apt-get install -y openssl',
-  },
 ];
 
 /** Where the unwrapped server script and epmd live on Debian (see test/connector/broker.ts). */
@@ -63,21 +55,9 @@ function hasEpmd(): boolean {
   }
 }
 
-function hasProgram(program: string, args: readonly string[]): boolean {
-  try {
-    execFileSync(program, [...args], { stdio: 'pipe', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Looks for the programs on this machine. */
 export function detectServices(): ServiceStatus {
-  return {
-    rabbitmq: existsSync(RABBITMQ_SERVER) && hasEpmd(),
-    openssl: hasProgram('openssl', ['version']),
-  };
+  return { rabbitmq: existsSync(RABBITMQ_SERVER) && hasEpmd() };
 }
 
 /** What a run with `status` does: the notice to print (undefined when nothing is missing) and whether to fail. */
