@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { detectServices, REQUIRE_ENV, services, servicesVerdict } from './services.js';
+import { coverageExclusions, detectServices, REQUIRE_ENV, SKIP_ENV, services, servicesVerdict } from './services.js';
 
 describe('external programs for the test suites', () => {
   it('passes with a notice naming each skipped suite and how to enable it when a program is missing', () => {
@@ -30,5 +30,16 @@ describe('external programs for the test suites', () => {
   it('gives the suites what the global setup detected, once for the whole run', () => {
     expect(inject('services')).toEqual(detectServices());
     expect(services()).toEqual(inject('services'));
+  });
+
+  it(`treats a program named in ${SKIP_ENV} as missing, and says so`, () => {
+    expect(detectServices({ [SKIP_ENV]: 'rabbitmq' })).toEqual({ rabbitmq: false });
+    const verdict = servicesVerdict({ rabbitmq: false }, { [SKIP_ENV]: 'rabbitmq' });
+    expect(verdict.notice).toContain(`rabbitmq-server is turned off by ${SKIP_ENV}: SKIPPED`);
+  });
+
+  it('leaves the files only the skipped suite exercises out of the coverage thresholds', () => {
+    expect(coverageExclusions({ rabbitmq: true })).toEqual([]);
+    expect(coverageExclusions({ rabbitmq: false })).toContain('src/connector/bridge.ts');
   });
 });
