@@ -18,7 +18,7 @@ const OWN_SGR = new RegExp(`^${String.fromCharCode(0x1b)}\\[(?:1|2|22|31|32|33|3
 
 /**
  * Escapes control characters so text cannot clear the screen, move the cursor or retitle the terminal: C0 (except
- * newline and tab), DEL and C1 become `\x1b`-style escapes. `keep` decides about newlines: `'newlines'` keeps them
+ * newline and tab) becomes `\x1b`-style escapes, DEL, C1, line separators and bidi overrides `\u009b`-style ones. `keep` decides about newlines: `'newlines'` keeps them
  * (the CLI's own layout), `'none'` escapes them too (one field, one line). The CLI's own colour codes survive with
  * `ownColours`.
  * @internal
@@ -39,10 +39,19 @@ export function escapeControls(text: string, options: { keep?: 'newlines' | 'non
     }
     if ((ch === '\n' && keepNewlines) || ch === '\t') {
       out += ch;
-    } else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code <= 0x9f)) {
+    } else if (code < 0x20) {
       out += ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : `\\x${code.toString(16).padStart(2, '0')}`;
-    } else if (code === 0x2028 || code === 0x2029 || code === 0x202e || code === 0x202d) {
-      out += `\\u${code.toString(16)}`; // line separators and bidi overrides that make text lie about itself
+    } else if (
+      code === 0x7f ||
+      (code >= 0x80 && code <= 0x9f) ||
+      code === 0x2028 ||
+      code === 0x2029 ||
+      code === 0x202e ||
+      code === 0x202d
+    ) {
+      // DEL, C1 (0x9b is a one-byte CSI), line separators and bidi overrides that make text lie about itself. The
+      // \u form, because JSON.stringify leaves these raw and the result must stay valid JSON.
+      out += `\\u${code.toString(16).padStart(4, '0')}`;
     } else {
       out += ch;
     }

@@ -12,7 +12,8 @@ import { buildOnce, runCli, tempDir } from './helpers.js';
 
 const ESC = String.fromCharCode(0x1b);
 const BEL = String.fromCharCode(0x07);
-const HOSTILE = `${ESC}]0;pwned${BEL}${ESC}[2J${ESC}[31mred\rover\nLEVERT`;
+const CSI = String.fromCharCode(0x9b); // the one-byte (C1) form of ESC [
+const HOSTILE = `${ESC}]0;pwned${BEL}${ESC}[2J${ESC}[31mred\rover\nLEVERT ${CSI}2J${String.fromCharCode(0x7f)}\u202egnp.exe`;
 const ECHOED_BASIC = Buffer.from('fagsystem:wrong-password-xyz').toString('base64');
 
 let sim: SimulatorServer;
@@ -167,8 +168,12 @@ describe('credentials and control characters in what the IP says', () => {
     expect(status.stdout).toContain('\\x1b[2J');
     expect(status.stdout.split('\n').length).toBeGreaterThan(1); // the CLI's own lines stay lines
 
+    expect(status.stdout).not.toContain(CSI);
+    expect(status.stdout).toContain('\\u009b2J\\u007f\\u202egnp.exe');
+
     const json = await runCli(['status', '5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90', '--json'], { env });
     expect(json.stdout).not.toContain(ESC);
+    expect(json.stdout).not.toContain(CSI);
     expect(JSON.stringify(JSON.parse(json.stdout))).toContain('pwned'); // still valid JSON with the text kept
   });
 });
