@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { IntegrasjonspunktClient } from 'eformidling';
 import { startSimulator } from 'eformidling/mock';
 import {
+  type BridgeRetry,
   consumeNotifications,
   createNotificationBridge,
   fetchIncoming,
@@ -282,9 +283,11 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const seen = consumer(exchange, ['eformidling.event.message.*']);
     await seen.consumer.ready;
     const errors: Error[] = [];
+    const retries: BridgeRetry[] = [];
     // enrich: false — no conversation look-ups; the notifications carry what the status itself says.
     const b = bridge({ exchange, events: { statuses: true, incoming: false }, startFrom: 'now', enrich: false });
     b.on('error', (e) => errors.push(e));
+    b.on('retry', (r) => retries.push(r));
     await until(() => b.stats.cycles >= 1, 'first cycle');
     const id = await sendArkivmelding(sender);
     sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 6 });
@@ -292,6 +295,9 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     await until(() => seen.received.some((r) => r.event.data.messageId === id && r.event.data.status === 'SENDT'), 'SENDT after recovery');
     expect(b.stats.failures).toBeGreaterThanOrEqual(1);
     expect(errors[0]?.name).toBe('ServerError');
+    expect(retries[0]).toMatchObject({ stage: 'cycle', attempt: 1, error: errors[0] });
+    expect(retries.map((r) => r.attempt)).toEqual(retries.map((_r, i) => i + 1)); // failures in a row, counted
+    for (const r of retries) expect(r.delayMs).toBeLessThanOrEqual(500); // within the configured retry.maxDelayMs
     expect(seen.received.find((r) => r.event.data.messageId === id)?.event.data).not.toHaveProperty('serviceIdentifier');
     await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
     await receiveAll(receiver);
