@@ -5,6 +5,7 @@
  * @module
  */
 import { main } from './main.js';
+import { escapeControls, redactAuth } from './text.js';
 
 const controller = new AbortController();
 let interrupted = false;
@@ -34,7 +35,9 @@ main(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`eformidling: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Only an error outside every command lands here; it gets the same redaction and escaping as all other output.
+    const text = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`eformidling: ${escapeControls(redactAuth(text))}\n`);
     process.exitCode = 1;
   },
 );

@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { IntegrasjonspunktClient, IntegrasjonspunktClientOptions } from '../client.js';
+import { redactUrl } from '../internal/redact.js';
 import type { AuthOption } from '../transport/auth.js';
 import { parseDuration } from './duration.js';
 import { CliUsageError } from './errors.js';
@@ -202,6 +203,21 @@ export function resolveConfig(flags: ConnectionFlags, env: Record<string, string
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout, sourceOf.timeout ?? '--timeout');
   if (timeoutMs !== undefined && timeoutMs <= 0) throw new CliUsageError(`${sourceOf.timeout}: the timeout must be above 0`);
 
+  const warnings = [...(file?.warnings ?? [])];
+  // A ./.eformidlingrc.json found in the working folder (perhaps a checkout of someone else's project) that names
+  // only the URL would receive the credentials from the environment: say so.
+  if (url !== undefined && explicitPath === undefined && sourceOf.url === absolute) {
+    const from = (['password', 'apiKey'] as const)
+      .map((key) => sourceOf[key])
+      .filter((source): source is string => source !== undefined && source !== absolute);
+    if (from.length > 0) {
+      warnings.push(
+        `the IP URL ${redactUrl(url)} comes from ${absolute} in the working folder, but the credentials from ${[...new Set(from)].join(' and ')}: ` +
+          'they are sent to that URL. If you did not write that file, stop here; otherwise pass --url or set IP_URL to silence this',
+      );
+    }
+  }
+
   return {
     url,
     urlSource: sourceOf.url,
@@ -211,7 +227,7 @@ export function resolveConfig(flags: ConnectionFlags, env: Record<string, string
     timeoutMs,
     secrets,
     configFile: file ? absolute : undefined,
-    warnings: file?.warnings ?? [],
+    warnings,
   };
 }
 

@@ -2,6 +2,7 @@ import type { IntegrasjonspunktClient } from '../client.js';
 import { VERSION } from '../version.js';
 import { type ConnectionFlags, createClient, type ResolvedConfig, resolveConfig } from './config.js';
 import { type CliIo, Output } from './output.js';
+import type { ReportContext } from './report.js';
 
 /** Options every command sees (commander's `optsWithGlobals()`). @internal */
 export interface GlobalFlags extends ConnectionFlags {
@@ -21,6 +22,8 @@ export interface CommandContext {
   config(): ResolvedConfig;
   /** The client for the configured IP (created on first use). */
   client(): Promise<IntegrasjonspunktClient>;
+  /** The configured URL and its source, once the configuration was resolved (for error reports). */
+  reportContext(): ReportContext;
 }
 
 /** @internal */
@@ -53,6 +56,9 @@ export function createContext(io: CliIo, flags: GlobalFlags, signal: AbortSignal
         return ip.withOptions({ logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
       });
       return client;
+    },
+    reportContext() {
+      return config ? { url: config.url, urlSource: config.urlSource } : {};
     },
   };
   return ctx;

@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
   let exitCode: number = EXIT.ok;
   let current = '';
   let verbose = argv.includes('--verbose');
+  let context: CommandContext | undefined;
 
   const program = new Command('eformidling');
   program
@@ -100,6 +101,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
       const ctx = createContext(io, flags, signal, (o) => {
         out = o;
       });
+      context = ctx;
       exitCode = await load(ctx, args, opts);
     };
 
@@ -375,7 +377,7 @@ ${examples('eformidling simulator', 'IP_URL=http://127.0.0.1:9093/910077473 efor
       // Commander has printed the problem (unknown option, missing argument, bad choice…) already.
       return EXIT.usage;
     }
-    return reportError(error, out, current, verbose);
+    return reportError(error, out, current, verbose, context?.reportContext());
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * Everything the CLI prints goes through here: colours (only on a TTY, never with `NO_COLOR`), tables, JSON, the
- * status glossary, and a last-line scrub of configured secrets.
+ * status glossary, and a last-line scrub: configured secrets, `Basic …`/`Bearer …` credentials a server echoed back,
+ * and control characters (text from the IP must not clear the screen or retitle the terminal).
  * @internal
  * @module
  */
+import { escapeControls, redactAuth } from './text.js';
 
 /** A writable stream as the CLI needs it (`process.stdout` or a test double). @internal */
 export interface OutStream {
@@ -21,7 +23,7 @@ export interface CliIo {
 }
 
 /**
- * The status values the IP sends (reference 6.6) with a short English gloss. Unknown values are shown as they are.
+ * The status values the IP sends (the `ReceiptStatus` enum) with a short English gloss. Unknown values are shown as they are.
  * @internal
  */
 export const STATUS_GLOSS: Readonly<Record<string, string>> = {
@@ -94,11 +96,14 @@ export class Output {
     this.#secrets = [...new Set((options.secrets ?? []).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
   }
 
-  /** Replaces every configured secret (password, API key) by `***`. */
+  /**
+   * Replaces every configured secret (password, API key) and every `Basic …`/`Bearer …` credential by `***`, and
+   * escapes control characters other than newlines, tabs and the CLI's own colours.
+   */
   scrub(text: string): string {
     let out = text;
     for (const secret of this.#secrets) out = out.split(secret).join('***');
-    return out;
+    return escapeControls(redactAuth(out), { ownColours: true });
   }
 
   /** Colours `text` for stdout when colours are on. */
@@ -179,7 +184,7 @@ export class Output {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\t]+/g, ' ');
+  return escapeControls(text.replace(/[\r\n\t]+/g, ' '), { keep: 'none' });
 }
 
 /** A short form of a process URN: `arkivmelding:administrasjon` for `urn:no:difi:profile:arkivmelding:administrasjon:ver1.0`. @internal */
@@ -187,4 +192,21 @@ export function shortProcess(process: string | undefined): string {
   if (!process) return '-';
   const m = /^urn:no:difi:profile:(.+?)(?::ver[\d.]+)?$/.exec(process);
   return m ? (m[1] as string) : process;
+}
+
+/**
+ * One form for every time in a table: the local date-time with its offset, to the second
+ * (`2026-08-20T09:31:02+02:00`), whatever form the IP used (`Z`, `+01:00`, fractions). Text that is not a date-time
+ * is shown as it is. The local zone is the machine's (`TZ`).
+ * @internal
+ */
+export function displayTime(value: string | undefined): string {
+  if (value === undefined || value === '') return '-';
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) return value;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const offset = -at.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}${zone}`;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Connection, Publisher } from 'rabbitmq-client';
 import type { IntegrasjonspunktClient } from '../client.js';
-import { EformidlingError } from '../errors.js';
+import { EformidlingError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
 import type { MessageStatus } from '../models/status.js';
@@ -85,10 +85,27 @@ export interface NotificationBridgeEvents {
   published: [event: NotificationEvent, routingKey: string];
   /** The broker had no queue for a notification (`mandatory`). */
   returned: [event: NotificationEvent, routingKey: string];
-  /** A poll or publish failed; the bridge backs off and resumes from the saved position. */
+  /**
+   * Something failed that the bridge retries: the broker cannot be reached ({@link BrokerUnreachableError}), the
+   * exchange check failed, or a poll or publish failed. Followed by `retry`. Fatal errors reject `done` instead.
+   */
   error: [error: Error];
+  /** The bridge waits `delayMs` and tries again; `attempt` counts the failures in a row at that `stage`. */
+  retry: [info: BridgeRetry];
   /** A poll finished and its position was saved. */
   cycle: [summary: { statuses: number; incoming: number }];
+}
+
+/** What a `retry` event of a {@link NotificationBridge} says. @category RabbitMQ */
+export interface BridgeRetry {
+  /** `connect`: the broker cannot be reached; `exchange`: declaring/checking the exchange failed; `cycle`: a poll or publish failed. */
+  stage: 'connect' | 'exchange' | 'cycle';
+  /** Failures in a row at this stage (1 for the first). */
+  attempt: number;
+  /** How long the bridge waits before the next try, in milliseconds. */
+  delayMs: number;
+  /** What failed. */
+  error: Error;
 }
 
 /** Counters of a {@link NotificationBridge}. @category RabbitMQ */
@@ -128,6 +145,28 @@ export class UnroutableNotificationError extends EformidlingError {
   }
 }
 
+/** The broker could not be reached (refused, unknown host, TLS, no answer); the bridge keeps trying. @category RabbitMQ */
+export class BrokerUnreachableError extends EformidlingError {
+  constructor(
+    readonly amqpUrl: string,
+    options?: { cause?: unknown },
+  ) {
+    const cause = options?.cause === undefined ? '' : `: ${describe(options.cause)}`;
+    super(`cannot reach the RabbitMQ broker at ${hostOf(amqpUrl)}${cause}`, options);
+  }
+}
+
+function hostOf(amqpUrl: string): string {
+  try {
+    const url = new URL(amqpUrl);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+/** How long the bridge waits for the first connection before it reports the broker as unreachable. */
+const FIRST_CONNECT_WAIT_MS = 10_000;
 const PUBLISH_CHUNK = 500;
 const FACTS_CACHE = 10_000;
 
@@ -151,11 +190,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
 
   constructor(options: NotificationBridgeOptions) {
     super();
-    if (!options || typeof options !== 'object' || !options.ip) throw new TypeError('options.ip (an IntegrasjonspunktClient) is required');
-    if (!isAmqpUrl(options.amqpUrl)) throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
+    validate(options);
     const pageSize = options.pageSize ?? 500;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000)
-      throw new RangeError('pageSize must be a whole number from 1 to 2000');
     this.#options = { ...options, pageSize };
     this.#ip = options.ip;
     this.#store = options.store ?? memoryStateStore();
@@ -199,6 +235,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       this.#returnedIds.add(message.messageId as string); // every notification is published with its id
     });
     try {
+      await this.#connect(connection, signal);
       await this.#checkExchange(connection, signal);
       let failures = 0;
       while (!signal.aborted) {
@@ -211,15 +248,16 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
           failures += 1;
           this.#stats.failures += 1;
           this.#follower = undefined; // resume from the saved position
-          this.#logger.warn('bridge cycle failed; backing off', { error: describe(error), failures });
-          this.emit('error', error instanceof Error ? error : new Error(String(error)));
-          await this.#pause(backoff(failures, this.#options.retry), signal);
+          const delayMs = backoff(failures, this.#options.retry);
+          this.#retrying('cycle', error, failures, delayMs);
+          await this.#pause(delayMs, signal);
           continue;
         }
         await this.#pause(this.#options.pollIntervalMs ?? 5_000, signal);
       }
       if (this.#fatal !== undefined) throw this.#fatal;
     } catch (error) {
+      if (this.#fatal === undefined && signal.aborted) return; // stopped while waiting for the broker: a clean stop
       const fatal = this.#fatal ?? error;
       this.#logger.error('bridge stopped', { error: describe(fatal) });
       throw fatal;
@@ -235,6 +273,42 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     this.#wake?.();
   }
 
+  /** Logs a failure the bridge retries and emits `error` and `retry`. */
+  #retrying(stage: BridgeRetry['stage'], cause: unknown, attempt: number, delayMs: number): void {
+    const error = cause instanceof Error ? cause : new EformidlingError(String(cause));
+    this.#logger.warn(`${stage === 'connect' ? 'broker unreachable' : `${stage} failed`}; retrying`, {
+      stage,
+      attempt,
+      delayMs,
+      error: describe(error),
+    });
+    this.emit('error', error);
+    this.emit('retry', { stage, attempt, delayMs, error });
+  }
+
+  /**
+   * Waits until the connection is up. rabbitmq-client reconnects by itself (and reports only the first error of a
+   * series), so the bridge reports each window without a connection as one failed attempt.
+   */
+  async #connect(connection: Connection, signal: AbortSignal): Promise<void> {
+    let lastError: unknown;
+    const onError = (error: unknown) => {
+      lastError = error;
+    };
+    connection.on('error', onError);
+    try {
+      let waitMs = FIRST_CONNECT_WAIT_MS;
+      for (let attempt = 1; !signal.aborted && !connection.ready; attempt++) {
+        if (await waitForConnection(connection, waitMs, signal, attempt === 1)) return;
+        if (signal.aborted) return;
+        waitMs = backoff(attempt, this.#options.retry);
+        this.#retrying('connect', new BrokerUnreachableError(this.#options.amqpUrl, { cause: lastError }), attempt, waitMs);
+      }
+    } finally {
+      connection.off('error', onError);
+    }
+  }
+
   /** Declares (or passively checks) the exchange; retries while the broker is unreachable, fails on a real mismatch. */
   async #checkExchange(connection: Connection, signal: AbortSignal): Promise<void> {
     for (let attempt = 1; !signal.aborted; attempt++) {
@@ -243,8 +317,9 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
         return;
       } catch (error) {
         if (isFatalAmqpError(error) || signal.aborted) throw error;
-        this.#logger.warn('exchange check failed; retrying', { error: describe(error), attempt });
-        await this.#pause(backoff(attempt, this.#options.retry), signal);
+        const delayMs = backoff(attempt, this.#options.retry);
+        this.#retrying('exchange', error, attempt, delayMs);
+        await this.#pause(delayMs, signal);
       }
     }
   }
@@ -379,6 +454,52 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     await Promise.race([sleep(ms, signal).catch(() => {}), wake]);
     this.#wake = undefined;
   }
+}
+
+/**
+ * Resolves true once the connection is up, false after `ms`, on abort, or (with `stopOnError`) on the connection's
+ * first error, so a refused connection is reported at once instead of after the whole window.
+ */
+function waitForConnection(connection: Connection, ms: number, signal: AbortSignal, stopOnError: boolean): Promise<boolean> {
+  if (connection.ready) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const finish = (up: boolean) => {
+      clearTimeout(timer);
+      connection.off('connection', onUp);
+      connection.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
+      resolve(up);
+    };
+    const onUp = () => finish(true);
+    const onError = () => {
+      if (stopOnError) finish(false);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(connection.ready), ms);
+    connection.on('connection', onUp);
+    connection.on('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function validate(options: NotificationBridgeOptions): void {
+  if (!options || typeof options !== 'object')
+    throw new RequestValidationError('options', 'the bridge options are required: { ip, amqpUrl }');
+  if (!options.ip || typeof options.ip !== 'object')
+    throw new RequestValidationError('options.ip', 'an IntegrasjonspunktClient is required');
+  if (!isAmqpUrl(options.amqpUrl)) throw new RequestValidationError('options.amqpUrl', 'must be an amqp:// or amqps:// URL');
+  const pageSize = options.pageSize ?? 500;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000)
+    throw new RequestValidationError('options.pageSize', 'must be a whole number from 1 to 2000');
+  for (const key of ['pollIntervalMs', 'safetyMarginMs'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
+      throw new RequestValidationError(`options.${key}`, 'must be a number of milliseconds, 0 or more');
+  }
+  if (options.unroutable !== undefined && options.unroutable !== 'skip' && options.unroutable !== 'retry')
+    throw new RequestValidationError('options.unroutable', "must be 'skip' or 'retry'");
+  if (options.exchangeMode !== undefined && options.exchangeMode !== 'declare' && options.exchangeMode !== 'passive')
+    throw new RequestValidationError('options.exchangeMode', "must be 'declare' or 'passive'");
 }
 
 function backoff(failures: number, retry: NotificationBridgeOptions['retry']): number {

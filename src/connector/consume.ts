@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AsyncMessage, Connection, Consumer } from 'rabbitmq-client';
-import { EformidlingError } from '../errors.js';
+import { EformidlingError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
 import {
@@ -203,16 +203,21 @@ class NotificationConsumerImpl extends EventEmitter<NotificationConsumerEvents> 
 }
 
 function validate(options: ConsumeNotificationsOptions): void {
-  if (!options || typeof options !== 'object') throw new TypeError('options are required: { amqpUrl, queue, handler }');
-  if (!isAmqpUrl(options.amqpUrl)) throw new TypeError('options.amqpUrl must be an amqp:// or amqps:// URL');
-  if (typeof options.queue !== 'string' || options.queue.trim() === '') throw new TypeError('options.queue must be a queue name');
-  if (typeof options.handler !== 'function') throw new TypeError('options.handler must be a function');
+  if (!options || typeof options !== 'object')
+    throw new RequestValidationError('options', 'the options are required: { amqpUrl, queue, handler }');
+  if (!isAmqpUrl(options.amqpUrl)) throw new RequestValidationError('options.amqpUrl', 'must be an amqp:// or amqps:// URL');
+  if (typeof options.queue !== 'string' || options.queue.trim() === '')
+    throw new RequestValidationError('options.queue', 'must be a queue name');
+  if (typeof options.handler !== 'function') throw new RequestValidationError('options.handler', 'must be a function');
   const prefetch = options.prefetch ?? 10;
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535)
-    throw new RangeError('prefetch must be a whole number from 1 to 65535');
+    throw new RequestValidationError('options.prefetch', 'must be a whole number from 1 to 65535');
   if (options.bindings !== undefined && (!Array.isArray(options.bindings) || options.bindings.some((b) => typeof b !== 'string'))) {
-    throw new TypeError('options.bindings must be an array of binding keys');
+    throw new RequestValidationError('options.bindings', 'must be an array of binding keys');
   }
+  const delay = options.retryDelayMs;
+  if (delay !== undefined && (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0))
+    throw new RequestValidationError('options.retryDelayMs', 'must be a number of milliseconds, 0 or more');
 }
 
 function parse(body: unknown): NotificationEvent | undefined {

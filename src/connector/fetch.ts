@@ -1,4 +1,5 @@
 import type { IntegrasjonspunktClient } from '../client.js';
+import { RequestValidationError } from '../errors.js';
 import type { StandardBusinessDocument } from '../models/sbd.js';
 import type { Download } from '../resources/incoming.js';
 import type { NotificationDelivery, NotificationHandler } from './consume.js';
@@ -59,7 +60,8 @@ export function fetchIncoming(
   handler: (message: FetchedIncomingMessage) => Promise<void> | void,
   options: FetchIncomingOptions = {},
 ): NotificationHandler {
-  if (typeof handler !== 'function') throw new TypeError('handler must be a function');
+  if (!ip || typeof ip !== 'object') throw new RequestValidationError('ip', 'an IntegrasjonspunktClient is required');
+  if (typeof handler !== 'function') throw new RequestValidationError('handler', 'must be a function');
   return async (event, delivery) => {
     if (!isIncomingNotification(event)) {
       await options.onOtherNotification?.(event, delivery);

@@ -28,6 +28,8 @@
  */
 export type { ExchangeOptions, ReconnectOptions } from './amqp.js';
 export {
+  type BridgeRetry,
+  BrokerUnreachableError,
   createNotificationBridge,
   type NotificationBridge,
   type NotificationBridgeEvents,

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { EformidlingError, RequestValidationError } from '../errors.js';
 import type { StatusFollowerState } from '../tracking/follower.js';
 
 /**
@@ -59,6 +60,7 @@ export function memoryStateStore(initial?: BridgeState): BridgeStateStore & { re
  * @category RabbitMQ
  */
 export function fileStateStore(filePath: string): BridgeStateStore {
+  if (typeof filePath !== 'string' || filePath.trim() === '') throw new RequestValidationError('filePath', 'must be a file path');
   return {
     async load() {
       let text: string;
@@ -68,8 +70,13 @@ export function fileStateStore(filePath: string): BridgeStateStore {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
-      const state = JSON.parse(text) as BridgeState;
-      if (state?.version !== 1) throw new TypeError(`${filePath}: not a bridge state file (version ${String(state?.version)})`);
+      let state: BridgeState | undefined;
+      try {
+        state = JSON.parse(text) as BridgeState;
+      } catch (error) {
+        throw new EformidlingError(`${filePath}: not a bridge state file (not JSON)`, { cause: error });
+      }
+      if (state?.version !== 1) throw new EformidlingError(`${filePath}: not a bridge state file (version ${String(state?.version)})`);
       return state;
     },
     async save(state) {

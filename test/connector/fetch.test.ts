@@ -1,4 +1,4 @@
-import { IntegrasjonspunktClient } from 'eformidling';
+import { IntegrasjonspunktClient, RequestValidationError } from 'eformidling';
 import { startSimulator } from 'eformidling/mock';
 import {
   fetchIncoming,
@@ -116,6 +116,6 @@ describe('fetchIncoming (notify-then-fetch)', () => {
     await fetchIncoming(receiver, () => {}, { onOtherNotification: (e) => void others.push(e.id) })(status, delivery);
     await fetchIncoming(receiver, () => {})(status, delivery);
     expect(others).toEqual(['status-1']);
-    expect(() => fetchIncoming(receiver, undefined as never)).toThrow(TypeError);
+    expect(() => fetchIncoming(receiver, undefined as never)).toThrow(RequestValidationError);
   });
 });

@@ -14,7 +14,8 @@ function isMissingPackage(error: unknown, name: string): boolean {
  */
 export async function bridge(ctx: CommandContext, args: readonly string[]): Promise<number> {
   const { BRIDGE_USAGE, BridgeUsageError, parseBridgeConfig } = await import('../../connector/config.js');
-  const usage = BRIDGE_USAGE.replace(/eformidling-bridge/g, 'eformidling bridge').replace(
+  // Only the program name changes; the default state file keeps its name (./eformidling-bridge.state.json).
+  const usage = BRIDGE_USAGE.replace(/eformidling-bridge(?=[:\s])/g, 'eformidling bridge').replace(
     /Usage: eformidling bridge \[options\]/,
     'Usage: eformidling bridge [options]   (the IP also comes from the global flags, IP_* variables or the config file)',
   );

@@ -1,6 +1,7 @@
 import { isApiError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { CliExit, CliUsageError, EXIT } from '../errors.js';
+import { isNotAnIpAnswer } from '../report.js';
 
 /** Parses `--security-level`. @internal */
 export function securityLevel(value: unknown): number | undefined {
@@ -23,7 +24,9 @@ export async function capabilities(ctx: CommandContext, receiver: string, opts: 
   try {
     result = await ip.capabilities.get(receiver, { process, securityLevel: level, signal: ctx.signal });
   } catch (error) {
-    if (isApiError(error) && error.status === 404) {
+    // A 404 with the IP's error JSON (IdentifierNotFoundException): the registry does not know the receiver. Any
+    // other 404 is about the URL, and is reported as such by the caller.
+    if (isApiError(error) && error.status === 404 && !isNotAnIpAnswer(error)) {
       const out = ctx.out;
       if (out.json) out.printJson({ receiver, process, known: false, capabilities: [] });
       else out.note(`${receiver} is not known to the service registry${process ? ` for ${process}` : ''}`);

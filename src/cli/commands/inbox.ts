@@ -1,7 +1,7 @@
 import { conversationIdOf, expiryOf, messageIdOf, processOf, type StandardBusinessDocument, senderOf, typeOf } from '../../models/sbd.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../errors.js';
-import { shortProcess } from '../output.js';
+import { displayTime, shortProcess } from '../output.js';
 import { limitOf } from './statuses.js';
 
 /**
@@ -41,8 +41,8 @@ export async function inbox(ctx: CommandContext, opts: Record<string, unknown>):
       { header: 'MESSAGE ID', value: (r) => r.messageId ?? '-' },
       { header: 'TYPE', value: (r) => r.type },
       { header: 'FROM', value: (r) => r.sender ?? '-' },
-      { header: 'CREATED', value: (r) => r.created ?? '-' },
-      { header: 'EXPIRES', value: (r) => r.expires ?? '-' },
+      { header: 'CREATED', value: (r) => displayTime(r.created) },
+      { header: 'EXPIRES', value: (r) => displayTime(r.expires) },
       { header: 'PROCESS', value: (r) => shortProcess(r.process), flexible: true },
     ]);
     out.line();

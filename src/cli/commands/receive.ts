@@ -4,8 +4,10 @@ import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IncomingFilter, ReceivedOne } from '../../resources/incoming.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { CliUsageError, EXIT } from '../errors.js';
+import { ipText } from '../text.js';
+import { waitingIndicator } from '../waiting.js';
 
 /** One message written to disk. @internal */
 export interface ReceivedReport {
@@ -118,6 +120,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
   const failed: FailedReport[] = [];
   const seen = new Set<string>();
   let interrupted = false;
+  const waiting = waitingIndicator(ctx.io, `waiting for messages (polling every ${formatDuration(intervalMs)}; Ctrl-C to stop)…`);
 
   while (received.length + failed.length < max) {
     if (ctx.signal.aborted) {
@@ -128,6 +131,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
     try {
       message = await ip.incoming.receiveOne(filter, { signal: ctx.signal });
     } catch (error) {
+      waiting.stop();
       if (ctx.signal.aborted) {
         interrupted = true;
         break;
@@ -136,6 +140,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
     }
     if (!message) {
       if (!opts.watch) break;
+      waiting.start();
       try {
         await sleep(intervalMs, undefined, { signal: ctx.signal });
       } catch {
@@ -144,6 +149,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
       }
       continue;
     }
+    waiting.stop();
     if (seen.has(message.messageId)) {
       // Offered again within this run (its lock expired): it already failed once; leave it for a later run.
       await message.dispose();
@@ -159,7 +165,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
       if (!out.json) {
         const where = relative(ctx.io.cwd, report.dir) || '.';
         out.line(
-          `${out.paint('green', 'received')} ${report.messageId} ${report.type} from ${report.sender ?? '?'} → ${where}${
+          `${out.paint('green', 'received')} ${report.messageId} ${ipText(report.type)} from ${ipText(report.sender ?? '?')} → ${ipText(where)}${
             report.alreadyOnDisk ? ' (already on disk; deleted on the IP now)' : ` (${report.files.length} file(s))`
           }`,
         );
@@ -169,7 +175,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
       failed.push({ messageId: message.messageId, error: info, stored });
       if (!out.json) {
         out.note(
-          `${out.paint('red', 'failed', true)} ${message.messageId}: ${info.message}${
+          `${out.paint('red', 'failed', true)} ${message.messageId}: ${ipText(info.message)}${
             stored
               ? ' (the files are on disk, but the delete did not reach the IP: it will offer the message again)'
               : ' (nothing kept; not deleted: the IP offers it again when its lock expires)'
@@ -181,6 +187,7 @@ export async function receive(ctx: CommandContext, opts: Record<string, unknown>
     }
   }
 
+  waiting.stop();
   out.result({ out: outDir, received, failed, interrupted }, () => {
     if (received.length === 0 && failed.length === 0) out.line(interrupted ? 'interrupted' : 'no messages waiting');
     else out.line(`${received.length} received, ${failed.length} failed${interrupted ? ' (interrupted)' : ''}`);

@@ -8,6 +8,8 @@ import { fromPath, type Upload } from '../../uploads.js';
 import type { CommandContext } from '../context.js';
 import { formatBytes, parseDuration } from '../duration.js';
 import { CliUsageError, EXIT } from '../errors.js';
+import { probeApi } from '../probe.js';
+import { isNotAnIpAnswer } from '../report.js';
 import { securityLevel } from './capabilities.js';
 import { waitAndReport } from './status.js';
 
@@ -159,6 +161,17 @@ export async function send(ctx: CommandContext, paths: readonly string[], opts: 
       opts.check === false
         ? await ip.send({ sbd: withReceiver(sbd, opts.to as string), files }, options)
         : await ip.sendTo(opts.to as string, sbd, files, options);
+  } catch (error) {
+    // "The registry does not know the receiver" is also what a URL that is not an IP looks like (any 404): ask the
+    // API once more to tell the two apart, and report the URL when it is not an IP.
+    if (isUnknownReceiver(error)) {
+      const probed = await probeApi(ip, ctx.signal).then(
+        () => undefined,
+        (probeError: unknown) => probeError,
+      );
+      if (isNotAnIpAnswer(probed)) throw probed;
+    }
+    throw error;
   } finally {
     onProgress.stop();
   }
@@ -194,6 +207,15 @@ export async function send(ctx: CommandContext, paths: readonly string[], opts: 
     pollIntervalMs: 2_000,
     extra: { sent: summary },
   });
+}
+
+function isUnknownReceiver(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ReceiverNotCapableError' &&
+    (error as { capabilities?: readonly unknown[] }).capabilities?.length === 0 &&
+    !isNotAnIpAnswer(error.cause)
+  );
 }
 
 function withReceiver(sbd: StandardBusinessDocument, receiver: string): StandardBusinessDocument {

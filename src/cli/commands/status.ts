@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { EXIT } from '../errors.js';
 import { glossStatus, type Output } from '../output.js';
+import { ipText } from '../text.js';
 
 function statusTable(out: Output, statuses: readonly MessageStatus[]): void {
   out.table(statuses, [
@@ -36,7 +37,7 @@ export async function waitAndReport(
   if (!out.json) {
     tracker.on('status', (update) => {
       const s = update.status;
-      out.line(`  ${s.lastUpdate}  ${out.status(s.status)}${s.description ? `  ${s.description}` : ''}`);
+      out.line(`  ${ipText(s.lastUpdate)}  ${out.status(s.status)}${s.description ? `  ${ipText(s.description)}` : ''}`);
     });
   }
   const base = { messageId, until: options.until, ...options.extra };

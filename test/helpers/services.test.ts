@@ -1,0 +1,45 @@
+import { describe, expect, inject, it } from 'vitest';
+import { coverageExclusions, detectServices, REQUIRE_ENV, SKIP_ENV, services, servicesVerdict } from './services.js';
+
+describe('external programs for the test suites', () => {
+  it('passes with a notice naming each skipped suite and how to enable it when a program is missing', () => {
+    const verdict = servicesVerdict({ rabbitmq: false }, {});
+    expect(verdict.fail).toBe(false);
+    expect(verdict.missing).toEqual(['rabbitmq-server']);
+    expect(verdict.notice).toContain('SKIPPED test/connector/rabbitmq.test.ts');
+    expect(verdict.notice).toContain('apt-get update && apt-get install -y rabbitmq-server');
+    expect(verdict.notice).toContain(`${REQUIRE_ENV}=1`);
+  });
+
+  it(`fails instead of skipping when ${REQUIRE_ENV} is set`, () => {
+    const verdict = servicesVerdict({ rabbitmq: false }, { [REQUIRE_ENV]: '1' });
+    expect(verdict.fail).toBe(true);
+    expect(verdict.missing).toEqual(['rabbitmq-server']);
+    expect(verdict.notice).toContain('cannot run test/connector/rabbitmq.test.ts');
+    expect(servicesVerdict({ rabbitmq: false }, { [REQUIRE_ENV]: '0' }).fail).toBe(false);
+  });
+
+  it('says nothing when everything is there', () => {
+    expect(servicesVerdict({ rabbitmq: true }, { [REQUIRE_ENV]: '1' })).toEqual({
+      missing: [],
+      fail: false,
+      notice: undefined,
+    });
+  });
+
+  it('gives the suites what the global setup detected, once for the whole run', () => {
+    expect(inject('services')).toEqual(detectServices());
+    expect(services()).toEqual(inject('services'));
+  });
+
+  it(`treats a program named in ${SKIP_ENV} as missing, and says so`, () => {
+    expect(detectServices({ [SKIP_ENV]: 'rabbitmq' })).toEqual({ rabbitmq: false });
+    const verdict = servicesVerdict({ rabbitmq: false }, { [SKIP_ENV]: 'rabbitmq' });
+    expect(verdict.notice).toContain(`rabbitmq-server is turned off by ${SKIP_ENV}: SKIPPED`);
+  });
+
+  it('leaves the files only the skipped suite exercises out of the coverage thresholds', () => {
+    expect(coverageExclusions({ rabbitmq: true })).toEqual([]);
+    expect(coverageExclusions({ rabbitmq: false })).toContain('src/connector/bridge.ts');
+  });
+});
