@@ -49,7 +49,9 @@ export function needsBuild() {
 function usage(write) {
   const examples = listExamples();
   const width = Math.max(...examples.map((e) => e.name.length));
-  write('Usage: npm run example -- <name> [arguments]\n\nExamples (against the embedded simulator, or the integrasjonspunkt at IP_URL; rabbitmq-bridge needs AMQP_URL):\n');
+  write(
+    'Usage: npm run example -- <name> [arguments]\n\nExamples (against the embedded simulator, or the integrasjonspunkt at IP_URL; rabbitmq-bridge needs AMQP_URL):\n',
+  );
   for (const { name, summary } of examples) write(`  ${name.padEnd(width)}  ${summary}\n`);
 }
 
