@@ -14,7 +14,11 @@ interface Run {
 
 /** Runs npm or npx the way a developer's shell does, with the project's pinned Node first on PATH. */
 function npm(command: 'npm' | 'npx', args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
-  const env = { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`, ...options.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`,
+    ...options.env,
+  };
   for (const key of Object.keys(env)) if (key.startsWith('npm_')) delete env[key]; // no settings from the npm running us
   return new Promise((resolve) => {
     execFile(command, args, { cwd: options.cwd, env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
