@@ -1,10 +1,10 @@
 /**
  * eInnsyn: receive an innsynskrav (a request for access to public records) and answer with an einnsyn_kvittering.
  *
- *   node examples/einnsyn-innsynskrav.ts
- *   IP_URL=https://localhost:9093 node examples/einnsyn-innsynskrav.ts     # answers the innsynskrav in your queue
+ *   npm run example -- einnsyn-innsynskrav
+ *   IP_URL=https://localhost:9093 npm run example -- einnsyn-innsynskrav     # answers the innsynskrav in your queue
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * Innsynskrav arrive over DPE from eInnsyn's integrasjonspunkt. The ASiC-E carries the order (`order.xml`: who asks
  * for which journal entries) and the e-mail text for the case worker. The receiving system registers the request

@@ -2,7 +2,7 @@
  * `npm start`: the reference integration, end to end, against the SDK's simulator.
  *
  *   npm start                      # builds, then: node examples/main.ts
- *   node examples/main.ts          # after npm run build; LARGE_FILE_MB=200 node examples/main.ts for a bigger file
+ *   npm run example -- main        # the same; LARGE_FILE_MB=200 npm start for a bigger file
  *
  * Two organisations exchange arkivmeldinger through their integrasjonspunkter (IPs), both simulated on a free
  * loopback port: Testdepartementet (910077473, the case-handling system "sak") sends, Eksempel kommune (910075918,

@@ -1,9 +1,9 @@
 /**
  * One IP, many consumers: the RabbitMQ notification bridge with two consuming systems.
  *
- *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672/ node examples/rabbitmq-bridge.ts
+ *   AMQP_URL=amqp://guest:guest@127.0.0.1:5672/ npm run example -- rabbitmq-bridge
  *
- * (after `npm run build`). No broker at hand? `node_modules/.bin/node test/connector/broker.ts` starts a private one
+ * No broker at hand? `node_modules/.bin/node test/connector/broker.ts` starts a private one
  * on 127.0.0.1 and prints its AMQP_URL. The IP is the SDK's simulator, so nothing else is needed.
  *
  * What happens:

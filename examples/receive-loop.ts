@@ -2,10 +2,10 @@
  * Receive safely: a receive loop that files every incoming arkivmelding in an inbox folder, and dead-letters what it
  * cannot handle instead of retrying it forever.
  *
- *   node examples/receive-loop.ts                         # the simulator: 2 good messages and 1 poison message
- *   IP_URL=https://localhost:9093 node examples/receive-loop.ts ./inbox    # drains your IP's DPO queue into ./inbox
+ *   npm run example -- receive-loop                         # the simulator: 2 good messages and 1 poison message
+ *   IP_URL=https://localhost:9093 npm run example -- receive-loop ./inbox    # drains your IP's DPO queue into ./inbox
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * The loop: peek (locks one message) → pop (downloads its ASiC-E, spooled to a temp file when large) → your handler
  * → delete, and the delete happens only after the handler resolved. A handler that throws leaves the message on the

@@ -1,10 +1,10 @@
 /**
  * A case-handling system (sak) and an archive (arkiv): arkivmelding out, arkivmelding_kvittering back.
  *
- *   node examples/sak-arkiv-roundtrip.ts
- *   IP_URL=https://localhost:9093 IP_ORGNR=910075918 IP_RECEIVER=910075918 node examples/sak-arkiv-roundtrip.ts
+ *   npm run example -- sak-arkiv-roundtrip
+ *   IP_URL=https://localhost:9093 IP_ORGNR=910075918 IP_RECEIVER=910075918 npm run example -- sak-arkiv-roundtrip
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * 1. sak sends an arkivmelding (a journal entry with its document) to the archive's organisation;
  * 2. arkiv's receive loop takes it, reads arkivmelding.xml and "files" it; the message reaches LEVERT;

@@ -1,11 +1,11 @@
 /**
  * Send a large file from disk, streamed, with progress: multi-step (create → one streamed PUT per file → send).
  *
- *   node examples/send-large.ts                    # writes a 50 MiB temp file and sends it to the simulator
- *   node examples/send-large.ts ./tegninger.pdf    # sends your file
- *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 node examples/send-large.ts ./tegninger.pdf
+ *   npm run example -- send-large                    # writes a 50 MiB temp file and sends it to the simulator
+ *   npm run example -- send-large ./tegninger.pdf    # sends your file
+ *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 npm run example -- send-large ./tegninger.pdf
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * `fromPath()` never reads the file into memory: the upload streams it with a Content-Length (the IP's size check
  * needs one) and reopens it if a retry is needed. A file over 5 MiB cannot go one-step, so `auto` picks

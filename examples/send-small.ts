@@ -1,10 +1,10 @@
 /**
  * Send a small arkivmelding: `arkivmelding.xml` plus one PDF, in one multipart request (one-step).
  *
- *   node examples/send-small.ts                    # against the embedded simulator
- *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 node examples/send-small.ts
+ *   npm run example -- send-small                    # against the embedded simulator
+ *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 npm run example -- send-small
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * `ip.sendTo()` first asks the receiver's capabilities whether it accepts this process and document type (and throws
  * `ReceiverNotCapableError` if not), validates the message locally (every file arkivmelding.xml names is attached),

@@ -1,11 +1,11 @@
 /**
  * Know when a message is delivered: the three ways to follow statuses, side by side.
  *
- *   node examples/track-statuses.ts
- *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 node examples/track-statuses.ts
- *   IP_URL=… IP_RECEIVER=… TRACK_QUEUE=1 node examples/track-statuses.ts   # also the status queue (see below)
+ *   npm run example -- track-statuses
+ *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 npm run example -- track-statuses
+ *   IP_URL=… IP_RECEIVER=… TRACK_QUEUE=1 npm run example -- track-statuses   # also the status queue (see below)
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * Three messages are sent; each is followed with one strategy:
  * - `per-id` (what `ip.waitForDelivery()` uses): `GET /api/statuses/{messageId}` per pending message per cycle.

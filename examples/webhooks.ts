@@ -1,11 +1,11 @@
 /**
  * Webhooks: the IP POSTs every new status to your endpoint; a tracker polls at once instead of on its next cycle.
  *
- *   node examples/webhooks.ts
- *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 node examples/webhooks.ts          # IP on this machine
- *   IP_URL=… IP_RECEIVER=… WEBHOOK_URL=https://sak.example/hooks/eformidling WEBHOOK_PORT=8080 node examples/webhooks.ts
+ *   npm run example -- webhooks
+ *   IP_URL=https://localhost:9093 IP_RECEIVER=910075918 npm run example -- webhooks          # IP on this machine
+ *   IP_URL=… IP_RECEIVER=… WEBHOOK_URL=https://sak.example/hooks/eformidling WEBHOOK_PORT=8080 npm run example -- webhooks
  *
- * (after `npm run build`; see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
+ * (see examples/support/connect.ts for IP_USERNAME, IP_PASSWORD, IP_CA.)
  *
  * Pieces:
  * - a plain `node:http` server with `createWebhookHandler()` (the same handler works in Express and Fastify). It

@@ -5,6 +5,7 @@ import { arkivmelding, IntegrasjonspunktClient, isConnectionError, PROCESSES } f
 import { DEPARTEMENT, defaultNetwork, KOMMUNE, type NetworkConfig, startSimulator } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
 import { main as einnsynInnsynskrav } from '../../examples/einnsyn-innsynskrav.js';
+import { main as firstIntegration } from '../../examples/first-integration.js';
 import { StepError, main as start } from '../../examples/main.js';
 import { main as receiveLoop } from '../../examples/receive-loop.js';
 import { main as sakArkivRoundtrip } from '../../examples/sak-arkiv-roundtrip.js';
@@ -80,6 +81,21 @@ describe('npm start (examples/main.ts)', () => {
 });
 
 describe('examples against the simulator', () => {
+  it('first-integration: one PDF sent, the receiver takes it, LEVERT, then LEST after the kvittering', async () => {
+    const lines: string[] = [];
+    const result = await firstIntegration({ env: {}, log: (line) => lines.push(line) });
+    expect(result.messageId).toMatch(UUID);
+    expect(result.mainDocument).toBe('vedtak.pdf');
+    expect(result.delivered).toEqual(DELIVERED);
+    expect(result.read).toEqual([...DELIVERED, 'LEST']);
+    // The receiver took the message before the sender saw LEVERT: the order the README explains.
+    const took = lines.findIndex((l) => l.includes('arkiv: took arkivmelding'));
+    const levert = lines.findIndex((l) => l.endsWith('→ LEVERT'));
+    expect(took).toBeGreaterThan(-1);
+    expect(levert).toBeGreaterThan(took);
+    expect(lines.at(-1)).toMatch(/sak: LEST$/);
+  });
+
   it('send-small: one-step, and the IP has registered the message', async () => {
     const result = await sendSmall(quiet);
     expect(result.strategy).toBe('one-step');
