@@ -285,8 +285,17 @@ describe('send', () => {
     expect(r.code, r.stderr).toBe(0);
     const id = /sent arkivmelding ([0-9a-f-]{36}) to 910075918/.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
-    expect(r.stdout).toContain('one-step: arkivmelding.xml, vedtak.pdf');
+    expect(r.stdout).toContain('one-step: vedtak.pdf, arkivmelding.xml');
     expect(server.simulator.statuses(SENDER, id as string).map((s) => s.status)).toContain('OPPRETTET');
+  });
+
+  it('a file too large for one-step is named by its place among the files the user gave', async () => {
+    const big = join(work.path, 'stor.pdf');
+    await writeFile(big, Buffer.alloc(5 * 1024 * 1024 + 1));
+    const r = await runCli(['send', '--to', RECEIVER, '--title', 'Stor', '--strategy', 'one-step', big], { env: asSender() });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('files[0]');
+    expect(r.stderr).not.toContain('files[1]');
   });
 
   it('sends multi-step with --strategy and reports it in JSON', async () => {
@@ -299,7 +308,7 @@ describe('send', () => {
     expect(r.code, r.stderr).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body).toMatchObject({ receiver: RECEIVER, process: ADMINISTRASJON, type: 'arkivmelding', strategy: 'multi-step' });
-    expect(body.files.map((f: { filename: string }) => f.filename)).toEqual(['arkivmelding.xml', 'vedtak.pdf', 'vedlegg.txt']);
+    expect(body.files.map((f: { filename: string }) => f.filename)).toEqual(['vedtak.pdf', 'vedlegg.txt', 'arkivmelding.xml']);
     server.simulator.deliverAll();
     const inbox = await runCli(['inbox', '--json'], { env: asReceiver() });
     expect(JSON.parse(inbox.stdout).messages.map((m: { messageId: string }) => m.messageId)).toContain(body.messageId);
@@ -312,9 +321,9 @@ describe('send', () => {
     expect(notCapable.code).toBe(1);
     expect(notCapable.stderr).toContain('does not accept the process');
 
-    const badOrg = await runCli(['send', '--to', '123456789', '--title', 'x', pdf], { env: asSender() });
+    const badOrg = await runCli(['send', '--to', '12345678', '--title', 'x', pdf], { env: asSender() });
     expect(badOrg.code).toBe(2);
-    expect(badOrg.stderr).toContain('check digit');
+    expect(badOrg.stderr).toContain('organisation number');
 
     const noTitle = await runCli(['send', '--to', RECEIVER, pdf], { env: asSender() });
     expect(noTitle.code).toBe(2);

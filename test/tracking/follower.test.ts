@@ -1,4 +1,5 @@
 import { RequestValidationError, StatusFollower } from 'eformidling';
+import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { useTrackerHarness } from './harness.js';
 
@@ -118,7 +119,11 @@ describe('StatusFollower', () => {
     expect(() => new StatusFollower(h.ip, { start: 'not a date' })).toThrow(RequestValidationError);
     expect(() => new StatusFollower(h.ip, { safetyMarginMs: -1 })).toThrow(RequestValidationError);
     const follower = new StatusFollower(h.ip, { start: 'beginning' });
-    server.resetHandlers();
+    server.resetHandlers(
+      http.get('http://ip.test/api/statuses', () =>
+        HttpResponse.json({ status: 503, error: 'Service Unavailable', message: 'down' }, { status: 503 }),
+      ),
+    );
     await expect(follower.poll()).rejects.toThrow();
     server.use(...h.fake.handlers());
     h.fake.add('a', 'OPPRETTET');

@@ -17,7 +17,10 @@ const ENDPOINT = 'http://hooks.test/eformidling';
 
 describe('subscriptions.ensureSubscription', () => {
   it('creates once, then leaves a matching subscription alone, updates a changed one, recreates to drop a filter', async () => {
-    ctx.server.use(http.post(ENDPOINT, () => new HttpResponse(null, { status: 200 })));
+    ctx.server.use(
+      http.post(ENDPOINT, () => new HttpResponse(null, { status: 200 })),
+      http.post('http://hooks.test/other', () => new HttpResponse(null, { status: 200 })),
+    );
     const ip = ctx.client(DEPARTEMENT);
     const wanted = { name: 'sak-arkiv', pushEndpoint: ENDPOINT, resource: 'messages', event: 'status' } as const;
     const created = await ip.subscriptions.ensureSubscription({ ...wanted, filter: 'status=FEIL' });

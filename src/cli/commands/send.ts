@@ -99,7 +99,8 @@ export async function buildMessage(
     if (typeof opts.title !== 'string' || opts.title.trim() === '') {
       throw new CliUsageError('give --title (it goes into the arkivmelding.xml that send writes), or include your own arkivmelding.xml');
     }
-    files.unshift({
+    // Appended, so files[i] in an error names the user's i-th file.
+    files.push({
       filename: 'arkivmelding.xml',
       content: arkivmeldingXml({ tittel: opts.title, files: documents.map((f) => f.filename), system: 'eformidling-cli' }),
       mimeType: 'application/xml',
