@@ -74,7 +74,7 @@ export class SimulatorModel {
     this.webhooks = new Webhooks(ctx);
     this.subscriptions = new Subscriptions(ctx, this.webhooks);
     this.events.on((event) => {
-      if (event.type === 'status') this.webhooks.publishStatus(event.ip, event.status);
+      if (event.type === 'status') this.webhooks.publishStatus(event.ip, event.status, this.subscriptions.list(event.ip));
     });
     this.carrier = new Carrier(ctx, this.registry, this.conversations, {
       take: (from, messageId) => this.outgoing.take(from, messageId),

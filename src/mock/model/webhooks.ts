@@ -1,6 +1,6 @@
 import { formatDateTime } from '../format.js';
 import type { ModelContext } from './context.js';
-import type { IpState, StatusRecord } from './records.js';
+import type { IpState, StatusRecord, SubscriptionRecord } from './records.js';
 import { filterMatches } from './subscriptions.js';
 
 /**
@@ -29,8 +29,8 @@ export class Webhooks {
   constructor(readonly ctx: ModelContext) {}
 
   /** Sends a status event to the IP's matching subscriptions (in the background). */
-  publishStatus(ip: IpState, status: StatusRecord): void {
-    if (ip.subscriptions.length === 0) return;
+  publishStatus(ip: IpState, status: StatusRecord, subscriptions: readonly SubscriptionRecord[]): void {
+    if (subscriptions.length === 0) return;
     const conv = status.conversation;
     const event = {
       createdTs: formatDateTime(this.ctx.now()),
@@ -43,7 +43,7 @@ export class Webhooks {
       status: status.status,
       description: status.description,
     };
-    for (const sub of ip.subscriptions) {
+    for (const sub of subscriptions) {
       // resource (all|messages) and event (all|status) are validated: every subscription wants status events.
       if (!filterMatches(sub.filter, { status: status.status, serviceIdentifier: conv.serviceIdentifier, direction: conv.direction }))
         continue;
