@@ -1,5 +1,4 @@
-import type { HeaderParseError } from '../http-parsing.js';
-import { parseContentDisposition } from '../http-parsing.js';
+import { type HeaderParseError, parseContentDisposition } from '../http-parsing.js';
 import { frameworkError } from '../ip-error.js';
 import { empty, filters, json, missingHeader, type RouteGroup, readJson, route } from './http.js';
 import { readMultipart } from './multipart.js';
