@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { MswHttpHandler } from './msw-types.js';
-import { MSW_HOST_SUFFIX, type SimulatorCore } from './routes.js';
+import { MSW_HOST_SUFFIX, type SimulatorCore } from './routes/core.js';
 
 /**
  * The msw face. msw is an optional peer dependency: it is loaded here, synchronously and only when

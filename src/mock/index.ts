@@ -6,6 +6,7 @@
  */
 export { Clock, type ClockOptions, type SimulatorClock } from './clock.js';
 export type { FaultRule, Faults } from './faults.js';
+export type { SimulatorOptions, WebhookDelivery } from './model/index.js';
 export type { MswHttpHandler } from './msw-types.js';
 export {
   DEPARTEMENT,
@@ -33,4 +34,3 @@ export {
 } from './presets.js';
 export { type SimulatorServer, type StartSimulatorOptions, startSimulator } from './server.js';
 export { createSimulator, type SimulatedOrganisation, type SimulatedStatus, Simulator } from './simulator.js';
-export type { SimulatorOptions, WebhookDelivery } from './state.js';

@@ -3,10 +3,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { SimulatorOptions } from './model/index.js';
 import type { NetworkConfig } from './network.js';
 import { defaultNetwork } from './network.js';
 import { Simulator } from './simulator.js';
-import type { SimulatorOptions } from './state.js';
 
 /**
  * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers. Bodies are

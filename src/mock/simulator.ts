@@ -1,10 +1,10 @@
 import type { SimulatorClock } from './clock.js';
 import { FaultInjector, type Faults } from './faults.js';
 import { createHandlers, mswBaseUrl } from './handlers.js';
+import { type SimulatorModel as Model, SimulatorModel, type SimulatorOptions, type WebhookDelivery } from './model/index.js';
 import type { MswHttpHandler } from './msw-types.js';
 import { defaultNetwork, type NetworkConfig } from './network.js';
-import { SimulatorCore } from './routes.js';
-import { type SimulatorModel as Model, SimulatorModel, type SimulatorOptions, type WebhookDelivery } from './state.js';
+import { SimulatorCore } from './routes/core.js';
 
 /** An organisation of the simulated network. @category Simulator */
 export interface SimulatedOrganisation {
@@ -128,19 +128,12 @@ export class Simulator {
 
   /** Statuses of a message in an organisation's IP, in registration order (both directions). */
   statuses(orgnr: string, messageId: string): SimulatedStatus[] {
-    this.model.tick();
-    return this.model
-      .ip(orgnr)
-      .conversations.filter((c) => c.messageId === messageId)
-      .flatMap((c) => c.statuses.map((s) => ({ id: s.id, status: s.status, description: s.description, direction: c.direction })))
-      .sort((a, b) => a.id - b.id);
+    return this.model.view.statuses(orgnr, messageId);
   }
 
   /** Counts of an IP's queues (as `/manage/health` reports them). */
   queues(orgnr: string): { outgoing: number; incoming: number } {
-    this.model.tick();
-    const ip = this.model.ip(orgnr);
-    return { outgoing: ip.outgoing.size, incoming: ip.incoming.size };
+    return this.model.view.queues(orgnr);
   }
 
   /** Stops background timers, waits for webhook POSTs and deletes the simulator's temp files. */

@@ -1,3 +1,4 @@
+import { createSimulator, defaultNetwork } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../helpers/simulator.js';
 import { type AnyJson, DEPARTEMENT, KOMMUNE, messageIdOf, raw, sbd, uploadHeaders } from './fixtures.js';
@@ -122,5 +123,16 @@ describe('default network and service registry', () => {
     await ctx.sim.settle();
     expect(ctx.sim.statuses(EINNSYN, id).map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT']);
     expect((await einnsyn('GET', '/api/messages/in')).json.content.map((m: AnyJson) => messageIdOf(m))).toEqual([rid]);
+  });
+});
+
+describe('network configuration', () => {
+  it('rejects a network without integration points or with duplicate participants', () => {
+    expect(() => createSimulator({ participants: [] })).toThrow();
+    const net = defaultNetwork();
+    expect(() =>
+      createSimulator({ participants: [...net.participants, net.participants[0] as (typeof net.participants)[number]] }),
+    ).toThrow();
+    expect(() => createSimulator().baseUrl('123456785')).toThrow();
   });
 });

@@ -1,3 +1,4 @@
+import { createSimulator } from 'eformidling/mock';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../helpers/simulator.js';
@@ -96,5 +97,35 @@ describe('subscriptions', () => {
     expect(ctx.sim.webhooks.slice(1).map((w) => w.status)).toEqual([500, 500]);
     expect((await out()('DELETE', '/api/subscriptions')).status).toBe(200);
     expect((await out()('GET', '/api/subscriptions')).json.totalElements).toBe(0);
+  });
+});
+
+describe('subscription updates', () => {
+  it('subscription update pings a changed endpoint and rejects a clash', async () => {
+    const posts: string[] = [];
+    const sim = createSimulator(undefined, {
+      fetch: async (url) => {
+        posts.push(String(url));
+        return new Response(null, { status: 200 });
+      },
+    });
+    const out = raw(sim.baseUrl(DEPARTEMENT), (r) => sim.handle(r));
+    const a = await out('POST', '/api/subscriptions', {
+      json: { name: 'a', pushEndpoint: 'http://h.test/a', resource: 'all', event: 'all' },
+    });
+    await out('POST', '/api/subscriptions', { json: { name: 'b', pushEndpoint: 'http://h.test/b', resource: 'all', event: 'all' } });
+    expect((await out('PUT', `/api/subscriptions/${a.json.id}`, { json: { name: 'b', pushEndpoint: 'http://h.test/b' } })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await out('PUT', `/api/subscriptions/${a.json.id}`, {
+          json: { pushEndpoint: 'http://h.test/c', resource: 'messages', event: 'status', filter: 'direction=INCOMING' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await out('PUT', `/api/subscriptions/${a.json.id}`, { json: { event: 'x' } })).status).toBe(400);
+    expect(posts).toEqual(['http://h.test/a', 'http://h.test/b', 'http://h.test/c']);
+    await sim.close();
   });
 });

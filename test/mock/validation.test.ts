@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyJson, DEPARTEMENT, KOMMUNE, raw, sbd } from './fixtures.js';
 
 /**
- * Create validation (reference 3.2.1 and 6.1): the shape checks (Jackson/IllegalArgumentException), bean validation
- * (MethodArgumentNotValidException with one FieldError per violation) and the business checks, as a client sees them.
+ * Create validation (`NextMoveMessageService.createMessage`, `NextMoveValidator`): the shape checks
+ * (Jackson/IllegalArgumentException), bean validation (MethodArgumentNotValidException with one FieldError per
+ * violation) and the business checks, as a client sees them.
  */
 
 const sim = createSimulator(undefined, { clock: { start: Date.UTC(2026, 0, 15, 12) } });

@@ -4,7 +4,7 @@ import { arkivmeldingXml, DEPARTEMENT, KOMMUNE, messageIdOf, raw, sbd } from './
 
 const ctx = useSimulator();
 
-describe('simulator smoke', () => {
+describe('one message round trip', () => {
   it('create, upload, send, deliver, peek, pop, delete', async () => {
     const out = raw(ctx.sim.baseUrl(DEPARTEMENT));
     const inn = raw(ctx.sim.baseUrl(KOMMUNE));
