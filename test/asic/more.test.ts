@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsicError, isAsicError, openAsic } from 'eformidling';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unsafeNameReason } from '../../src/asic/entry-names.js';
 import { parseAsicManifest, parseNextMoveManifest, parseOasisManifest } from '../../src/asic/manifest.js';
-import { unsafeNameReason } from '../../src/asic/reader.js';
 import { buildAsic, rawZip } from './fixtures.js';
 
 let dir: string;
