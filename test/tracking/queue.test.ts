@@ -60,4 +60,20 @@ describe('the queue strategy: bounded cycles', () => {
     expect(first?.requests).toBeLessThanOrEqual(4);
     expect(first?.nextPollMs).toBeGreaterThan(0);
   });
+
+  it("sends its warnings to the tracker's logger option as well as the warning event", async () => {
+    const row = { id: 7, lastUpdate: '2026-08-20T09:00:00+02:00', status: 'SENDT', messageId: 'other' };
+    server.use(
+      http.get('http://ip.test/api/statuses/peek', () => HttpResponse.json(row)),
+      http.delete('http://ip.test/api/statuses/:id', () => new HttpResponse(null, { status: 200 })),
+    );
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (message: string) => logged.push(message), error() {} };
+    const tracker = track(['m1'], { strategy: 'queue', backfill: false, queueCheckAfter: 1000, logger });
+    const warnings: string[] = [];
+    tracker.on('warning', (w) => warnings.push(w));
+    await cycles(tracker, 1);
+    expect(logged).toEqual([expect.stringContaining('status 7 stays first in the status queue')]);
+    expect(logged).toEqual(warnings);
+  });
 });
