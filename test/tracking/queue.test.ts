@@ -77,3 +77,22 @@ describe('the queue strategy: bounded cycles', () => {
     expect(logged).toEqual(warnings);
   });
 });
+
+describe('the queue strategy: the empty-queue check', () => {
+  it('checks a pending message by id; warns once, and only when it found statuses the queue never had', async () => {
+    h.fake.add('m1', 'OPPRETTET');
+    const tracker = track(['m1'], { strategy: 'queue', queueCheckAfter: 1, backfill: false });
+    const warnings: string[] = [];
+    tracker.on('warning', (w) => warnings.push(w));
+    const first = await cycles(tracker, 1);
+    expect(first[0]?.changed).toBe(true); // found by the check, not the queue
+    expect(warnings).toHaveLength(1);
+    const quiet = await cycles(tracker, 2);
+    expect(quiet.map((c) => c.changed)).toEqual([false, false]); // checked again: nothing new, no warning
+    h.fake.tick();
+    h.fake.add('m1', 'SENDT');
+    await new Promise<void>((resolve) => tracker.on('status', () => resolve()));
+    expect(warnings).toHaveLength(1);
+    expect(tracker.get('m1')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT']);
+  });
+});
