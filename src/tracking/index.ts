@@ -23,11 +23,11 @@ export {
   type TrackerStore,
 } from './store.js';
 
-import type { IntegrasjonspunktClient } from '../client.js';
 import { NotFoundError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
+import type { ConversationsResource } from '../resources/conversations.js';
 import { positiveMs } from './options.js';
-import { createTracker, type TrackOptions } from './tracker.js';
+import { createTracker, type TrackerClient, type TrackOptions } from './tracker.js';
 
 export {
   type CycleInfo,
@@ -59,7 +59,7 @@ const DEFAULT_WAIT_FOR_DELIVERY_MS = 3_600_000;
  * @internal
  */
 export async function waitForDelivery(
-  client: IntegrasjonspunktClient,
+  client: WaitForDeliveryClient,
   messageId: string,
   options: WaitForDeliveryOptions = {},
 ): Promise<MessageStatus[]> {
@@ -86,6 +86,14 @@ export async function waitForDelivery(
     lookup.abort();
     await tracker.stop();
   }
+}
+
+/**
+ * What `waitForDelivery` needs of the client: the statuses resource, and the conversations resource to tell an unknown
+ * message id.
+ */
+interface WaitForDeliveryClient extends TrackerClient {
+  readonly conversations: Pick<ConversationsResource, 'getByMessageId'>;
 }
 
 /**

@@ -18,3 +18,42 @@ export function after(ms: number, fn: () => void): () => void {
   arm();
   return () => clearTimeout(timer);
 }
+
+/**
+ * The tracker's wait between cycles: {@link wake} ends the current wait, or the next one at once when none is running
+ * (so a {@link StatusTracker.notify} between two cycles is not lost).
+ * @internal
+ */
+export class WakeableSleep {
+  #wake: (() => void) | undefined;
+  #woken = false;
+
+  /** Waits `ms` (of any length; `Infinity` until woken); returns at once when woken since the last wait or `skip`. */
+  sleep(ms: number, skip: boolean): Promise<void> {
+    if (this.#woken || skip) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const cancel = after(ms, () => done());
+      const done = () => {
+        cancel();
+        this.#wake = undefined;
+        this.#woken = false;
+        resolve();
+      };
+      this.#wake = done;
+    });
+  }
+
+  /** Ends the current wait, or the next one. */
+  wake(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Ends the current wait only (the caller makes sure no other follows, e.g. by stopping). */
+  interrupt(): void {
+    this.#wake?.();
+  }
+}

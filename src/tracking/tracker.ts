@@ -1,177 +1,25 @@
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
-import type { IntegrasjonspunktClient } from '../client.js';
-import { isApiError, RequestValidationError } from '../errors.js';
+import { isApiError } from '../errors.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
-import type { RequestOptions } from '../transport/http.js';
-import { classifyStatus, type DeliveryState, nextState, type StatusKind } from './classify.js';
-import { DeliveryFailedError, DeliveryTimeoutError, TrackerStoppedError } from './errors.js';
-import { isPermanent, StatusFollower } from './follower.js';
-import { messageIdArg, nonNegativeMs, positiveMs, untilStatus, wholeNumber } from './options.js';
-import { drainQueue } from './queue.js';
-import { MemoryTrackerStore, type StoredMessage, type TrackerSnapshot, type TrackerStore } from './store.js';
-import { after } from './timers.js';
+import type { StatusesResource } from '../resources/statuses.js';
+import type { DeliveryState } from './classify.js';
+import { DeliveryFailedError, TrackerStoppedError } from './errors.js';
+import type { StatusTrackerEvents, StatusUpdate } from './events.js';
+import { isPermanent } from './follower.js';
+import { messageIdArg, positiveMs, untilStatus } from './options.js';
+import { applyStatus, newRecord, nextGraceEnd, settle, settleWaiters, type Tracked, unbackfilled, waitOn } from './records.js';
+import { nextInterval, resolveSettings, type TrackerSettings, waitBeforeNextCycle } from './settings.js';
+import { restoreRecords, toSnapshot } from './snapshot.js';
+import { MemoryTrackerStore, type TrackerStore } from './store.js';
+import { createStrategy, type Strategy, type TrackerCore } from './strategies/index.js';
+import { after, WakeableSleep } from './timers.js';
+import type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
+import { type UpdateSink, updateStream } from './update-stream.js';
 
-/**
- * How a tracker learns about new statuses.
- * - `per-id`: `GET /api/statuses/{messageId}` for every pending message, every cycle. Simple; costs one request
- *   per pending message per cycle.
- * - `search`: `GET /api/statuses` with a {@link StatusFollower} cursor: one small request per quiet cycle and
- *   `ceil(N / pageSize) + 1` for N new statuses, however many messages are pending. Reads every status on the IP.
- * - `queue`: `GET /api/statuses/peek` + `DELETE /api/statuses/{id}` until 204 or the cycle's bound
- *   (`queueBatchSize`, `queueCycleMs`). The state is saved before a cycle's first DELETE, so a crash can only repeat
- *   statuses (a restart reads the pending messages by id once when the crash came mid-cycle). Only works when the
- *   IP fills the queue (`difi.move.feature.statusQueueIncludes`, empty by default), and only when this tracker is
- *   the queue's only consumer: it deletes every entry it reads, tracked or not.
- *
- * Requests per quiet cycle (nothing new): `per-id` one per pending message (one per 50 statuses of its history);
- * `search` 1; `queue` 1, plus one by-id read every `queueCheckAfter` quiet cycles. No requests while nothing is
- * pending.
- * @category Tracking
- */
-export type TrackStrategy = 'per-id' | 'search' | 'queue';
-
-/**
- * Options for `ip.track()`.
- * @category Tracking
- */
-export interface TrackOptions extends RequestOptions {
-  /** @defaultValue `'search'` */
-  strategy?: TrackStrategy | undefined;
-  /**
-   * Time between cycles while statuses keep changing, in ms: the shortest wait between two cycles (only
-   * {@link StatusTracker.notify} and a `queue` cycle that stopped at its bound start one sooner).
-   * @defaultValue 5 000
-   */
-  pollIntervalMs?: number | undefined;
-  /**
-   * The interval grows by `backoffFactor` after each cycle without news, up to this. Any finite length
-   * works, also beyond the 24.8 days of one `setTimeout`. @defaultValue 60 000
-   */
-  maxPollIntervalMs?: number | undefined;
-  /** Growth of the interval per quiet cycle. @defaultValue 1.5 */
-  backoffFactor?: number | undefined;
-  /**
-   * A message stops being polled once it reaches this (or fails): `'LEVERT'` (what the IP's guide calls success) or
-   * `'LEST'`. `waitFor(id, { until: 'LEST' })` extends the watch for that message. @defaultValue `'LEVERT'`
-   */
-  until?: 'LEVERT' | 'LEST' | undefined;
-  /**
-   * After `LEVERT`, keep watching this long (ms) for a late `FEIL` (print mail can be returned after delivery);
-   * `waitFor(..., { until: 'LEVERT' })` then resolves only when the grace period has passed. The end of a grace period
-   * settles the message without a request; polling keeps its own interval. @defaultValue 0
-   */
-  graceMs?: number | undefined;
-  /** Where the cursor and pending set are kept between runs. @defaultValue a {@link MemoryTrackerStore} */
-  store?: TrackerStore | undefined;
-  /**
-   * `search` only: read statuses from this time on instead of reading each message's earlier history once with
-   * `GET /api/statuses/{messageId}`. Give the time you sent the oldest tracked message to save N requests at start.
-   */
-  since?: Date | string | undefined;
-  /**
-   * `search` and `queue`: read each added message's earlier history once per id, so statuses from before the tracker
-   * started are not missed. @defaultValue true (for `search`, false for the initial ids when `since` is given)
-   */
-  backfill?: boolean | undefined;
-  /** `search`: statuses per page (1-2000). @defaultValue 1000 */
-  pageSize?: number | undefined;
-  /** `search`: see {@link StatusFollowerOptions.safetyMarginMs}. @defaultValue 300 000 */
-  safetyMarginMs?: number | undefined;
-  /** `per-id` and backfill: requests in flight at once (a whole number >= 1). @defaultValue 8 */
-  concurrency?: number | undefined;
-  /**
-   * Cycles that may fail in a row (after the transport's retries) before the tracker gives up (a whole number >= 1).
-   * A failed cycle backs off like a quiet one, and waits at least the `Retry-After` of a 429 or 503 (up to
-   * `maxPollIntervalMs`). @defaultValue 5
-   */
-  maxConsecutiveErrors?: number | undefined;
-  /**
-   * `queue`: statuses read per cycle at most. At the bound the cycle saves, emits `cycle` and the next one follows at
-   * once, so a tracker that is behind still saves and reports progress. @defaultValue 200
-   */
-  queueBatchSize?: number | undefined;
-  /** `queue`: time per cycle at most, in ms (checked after each status; see `queueBatchSize`). @defaultValue 10 000 */
-  queueCycleMs?: number | undefined;
-  /**
-   * `queue`: after this many empty cycles while messages are pending, check one pending message by id and warn
-   * (event `warning` and the client's logger) if it has statuses the queue never delivered. @defaultValue 10
-   */
-  queueCheckAfter?: number | undefined;
-}
-
-/**
- * A status seen for a tracked message.
- * @category Tracking
- */
-export interface StatusUpdate {
-  messageId: string;
-  /** The new status. */
-  status: MessageStatus;
-  /** What this status means on its own. */
-  kind: StatusKind;
-  /** Where the message stands after it. */
-  state: DeliveryState;
-  /** Every status seen for the message, ascending by id. */
-  history: readonly MessageStatus[];
-}
-
-/**
- * Events of a {@link StatusTracker}. `error` is informational (a failed cycle that will be retried, or the fatal one);
- * fatal failures also reject `waitFor`, `done` and `for await`.
- * @category Tracking
- */
-export interface StatusTrackerEvents {
-  /** Each new status once (deduplicated by status id), in the order found. */
-  status: [update: StatusUpdate];
-  /** The message reached `LEVERT` (or `LEST` without a `LEVERT` seen). Once per message. */
-  delivered: [update: StatusUpdate];
-  /** The message reached `LEST`. Once per message. */
-  read: [update: StatusUpdate];
-  /** `FEIL` or `LEVETID_UTLOPT`, also after `LEVERT`. Once per message. */
-  failed: [update: StatusUpdate, error: DeliveryFailedError];
-  /** A cycle failed. */
-  error: [error: unknown];
-  /** Something looks misconfigured (e.g. an empty status queue while messages progress). */
-  warning: [message: string];
-  /** A cycle ended: its request count, whether it found something, and the wait before the next one. */
-  cycle: [info: CycleInfo];
-}
-
-/** What one polling cycle did (event `cycle`). @category Tracking */
-export interface CycleInfo {
-  /** HTTP requests made by the cycle. */
-  requests: number;
-  /** True when it found a new status. */
-  changed: boolean;
-  /**
-   * The wait before the next cycle: the adaptive interval (at least `pollIntervalMs`, at least a `Retry-After` the IP
-   * sent), or 0 after a `queue` cycle that stopped at its bound with statuses left.
-   */
-  nextPollMs: number;
-}
-
-/** Options for {@link StatusTracker.waitFor}. @category Tracking */
-export interface WaitForOptions {
-  /** The status that counts as success. @defaultValue `'LEVERT'` */
-  until?: 'LEVERT' | 'LEST' | undefined;
-  /** Give up after this long with a {@link DeliveryTimeoutError} (any length; `Infinity` for none). No limit by default. */
-  timeoutMs?: number | undefined;
-  /** Stops waiting (not tracking); rejects with the signal's reason. */
-  signal?: AbortSignal | undefined;
-}
-
-interface Waiter {
-  until: 'LEVERT' | 'LEST';
-  resolve(history: MessageStatus[]): void;
-  reject(error: unknown): void;
-}
-
-interface Tracked extends StoredMessage {
-  seen: Set<number>;
-  waiters: Waiter[];
-}
+export type { CycleInfo, StatusTrackerEvents, StatusUpdate } from './events.js';
+export type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 
 /**
  * Follows the statuses of outgoing (or incoming) messages until they are delivered, read or failed. Create one
@@ -208,70 +56,35 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   /** Resolves when the tracker has stopped; rejects with the error that stopped it. */
   readonly done: Promise<void>;
 
-  readonly #client: IntegrasjonspunktClient;
   readonly #options: TrackOptions;
+  readonly #settings: TrackerSettings;
   readonly #store: TrackerStore;
+  readonly #strategy: Strategy;
   readonly #records = new Map<string, Tracked>();
-  readonly #baseInterval: number;
-  readonly #maxInterval: number;
-  readonly #factor: number;
-  readonly #graceMs: number;
-  readonly #until: 'LEVERT' | 'LEST';
-  readonly #concurrency: number;
-  readonly #maxErrors: number;
-  readonly #queueCheckAfter: number;
-  readonly #queueLimit: { statuses: number; ms: number };
   readonly #controller = new AbortController();
-  readonly #iterators = new Set<{ push(u: StatusUpdate): void; end(error?: unknown): void }>();
-  #follower: StatusFollower | undefined;
+  readonly #iterators = new Set<UpdateSink>();
+  readonly #sleep = new WakeableSleep();
   #interval: number;
-  #wake: (() => void) | undefined;
   #cancelGrace: (() => void) | undefined;
-  #woken = false;
   #stopped = false;
   #failure: unknown;
   #dirty = false;
   #loaded = false;
   #saving: Promise<void> = Promise.resolve();
-  #emptyQueueCycles = 0;
-  /** True while the queue strategy may delete entries it has not saved yet (written into every snapshot). */
-  #queueDeleting = false;
-  #queueCheckIndex = 0;
-  #queueWarned = false;
   #lastCycleRequests = 0;
   #cycles = 0;
   #resolveDone!: () => void;
   #rejectDone!: (error: unknown) => void;
 
   /** @internal Use `ip.track()`. */
-  constructor(client: IntegrasjonspunktClient, messageIds: readonly string[] = [], options: TrackOptions = {}) {
+  constructor(client: TrackerClient, messageIds: readonly string[] = [], options: TrackOptions = {}) {
     super();
-    this.#client = client;
     this.#options = options;
     // Every request in flight listens to this signal (`concurrency` of them at once): not a leak.
     setMaxListeners(0, this.#controller.signal);
-    this.strategy = options.strategy ?? 'search';
-    if (!['per-id', 'search', 'queue'].includes(this.strategy)) {
-      throw new RequestValidationError('strategy', `must be 'per-id', 'search' or 'queue', not '${String(this.strategy)}'`);
-    }
-    this.#baseInterval = positiveMs(options.pollIntervalMs ?? 5000, 'pollIntervalMs');
-    this.#maxInterval = Math.max(this.#baseInterval, positiveMs(options.maxPollIntervalMs ?? 60_000, 'maxPollIntervalMs'));
-    this.#factor = options.backoffFactor ?? 1.5;
-    if (typeof this.#factor !== 'number' || !(this.#factor >= 1) || !Number.isFinite(this.#factor)) {
-      throw new RequestValidationError('backoffFactor', `must be a number >= 1, not ${String(this.#factor)}`);
-    }
-    this.#graceMs = nonNegativeMs(options.graceMs ?? 0, 'graceMs');
-    this.#until = untilStatus(options.until ?? 'LEVERT', 'until');
-    this.#concurrency = wholeNumber(options.concurrency ?? 8, 'concurrency', 1);
-    this.#maxErrors = wholeNumber(options.maxConsecutiveErrors ?? 5, 'maxConsecutiveErrors', 1);
-    this.#queueCheckAfter = wholeNumber(options.queueCheckAfter ?? 10, 'queueCheckAfter', 1);
-    this.#queueLimit = {
-      statuses: wholeNumber(options.queueBatchSize ?? 200, 'queueBatchSize', 1),
-      ms: positiveMs(options.queueCycleMs ?? 10_000, 'queueCycleMs'),
-    };
-    if (!Array.isArray(messageIds)) throw new RequestValidationError('messageIds', 'must be an array of message ids');
-    for (const [i, id] of messageIds.entries()) messageIdArg(id, `messageIds[${i}]`);
-    this.#interval = this.#baseInterval;
+    this.#settings = resolveSettings(options, messageIds);
+    this.strategy = this.#settings.strategy;
+    this.#interval = this.#settings.baseInterval;
     this.#store = options.store ?? new MemoryTrackerStore();
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
@@ -280,13 +93,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     this.done.catch(() => {}); // observed through waitFor/for await as well; never an unhandled rejection
     const backfillInitial = options.backfill ?? !(this.strategy === 'search' && options.since !== undefined);
     for (const id of messageIds) this.#addRecord(id, backfillInitial);
-    if (this.strategy === 'search') {
-      this.#follower = new StatusFollower(client, {
-        start: options.since ?? 'now',
-        pageSize: options.pageSize,
-        safetyMarginMs: options.safetyMarginMs,
-      });
-    }
+    this.#strategy = createStrategy(this.#core(client.statuses), this.#settings, options);
     const signal = options.signal;
     if (signal?.aborted) {
       queueMicrotask(() => this.#finish(signal.reason, true));
@@ -347,9 +154,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       const id = 'messageId' in event ? event.messageId : undefined;
       if (id !== undefined && !(this.#records.has(id) && !this.#records.get(id)?.settled)) return false;
     }
-    this.#interval = this.#baseInterval;
-    this.#woken = true;
-    this.#wake?.();
+    this.#interval = this.#settings.baseInterval;
+    this.#sleep.wake();
     return true;
   }
 
@@ -373,34 +179,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     if (this.#stopped) return Promise.reject(this.#failure ?? new TrackerStoppedError('the tracker is stopped'));
     this.add(messageId);
     const record = this.#records.get(messageId) as Tracked;
-    return new Promise<MessageStatus[]>((resolve, reject) => {
-      let cancelTimer: (() => void) | undefined;
-      const signal = options.signal;
-      const cleanup = () => {
-        cancelTimer?.();
-        signal?.removeEventListener('abort', onAbort);
-        const i = record.waiters.indexOf(waiter);
-        if (i >= 0) record.waiters.splice(i, 1);
-      };
-      const waiter: Waiter = {
-        until,
-        resolve: (h) => {
-          cleanup();
-          resolve(h);
-        },
-        reject: (e) => {
-          cleanup();
-          reject(e);
-        },
-      };
-      const onAbort = () => waiter.reject(signal?.reason);
-      if (signal?.aborted) return reject(signal.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (options.timeoutMs !== undefined) {
-        const timeoutMs = options.timeoutMs;
-        cancelTimer = after(timeoutMs, () => waiter.reject(new DeliveryTimeoutError(messageId, timeoutMs, [...record.history])));
-      }
-      record.waiters.push(waiter);
+    return waitOn(record, messageId, until, options, () => {
       if (until === 'LEST' && record.until === 'LEVERT') {
         record.until = 'LEST';
         if (record.settled && record.state === 'delivered') {
@@ -408,7 +187,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
           this.notify();
         }
       }
-      this.#settleWaiters(messageId, record);
+      settleWaiters(messageId, record, this.#settings.graceMs);
       this.#scheduleGrace();
     });
   }
@@ -424,45 +203,37 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
 
   /** Iterates over status updates as they are found; ends on {@link stop}, throws the error that stopped the tracker. */
   async *[Symbol.asyncIterator](): AsyncGenerator<StatusUpdate, void, undefined> {
-    const buffer: StatusUpdate[] = [];
-    let ended = false;
-    let error: unknown;
-    let notify: (() => void) | undefined;
-    const it = {
-      push: (u: StatusUpdate) => {
-        buffer.push(u);
-        notify?.();
-      },
-      end: (e?: unknown) => {
-        ended = true;
-        error = e;
-        notify?.();
-      },
-    };
-    if (this.#stopped) it.end(this.#failure);
-    else this.#iterators.add(it);
-    try {
-      while (true) {
-        const next = buffer.shift();
-        if (next !== undefined) {
-          yield next;
-          continue;
-        }
-        if (ended) {
-          if (error !== undefined) throw error;
-          return;
-        }
-        await new Promise<void>((resolve) => {
-          notify = resolve;
-        });
-        notify = undefined;
-      }
-    } finally {
-      this.#iterators.delete(it);
-    }
+    yield* updateStream(this.#iterators, this.#stopped ? { error: this.#failure } : undefined);
   }
 
   // ---- the loop ---------------------------------------------------------------------------------------------
+
+  /** What the strategy may use of this tracker. */
+  #core(statuses: StatusesResource): TrackerCore {
+    return {
+      statuses,
+      concurrency: this.#settings.concurrency,
+      pending: () => this.pending,
+      unbackfilled: () => unbackfilled(this.#records),
+      markBackfilled: (id) => {
+        const r = this.#records.get(id);
+        if (r) {
+          r.backfilled = true;
+          this.#dirty = true;
+        }
+      },
+      process: (status) => this.#process(status),
+      stopped: () => this.#stopped,
+      markDirty: () => {
+        this.#dirty = true;
+      },
+      save: () => this.#save(),
+      warn: (message) => {
+        this.#settings.logger.warn(message);
+        this.emit('warning', message);
+      },
+    };
+  }
 
   async #run(): Promise<void> {
     try {
@@ -475,7 +246,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     let failures = 0;
     while (!this.#stopped) {
       if (this.pending.length === 0) {
-        await this.#sleep(Number.POSITIVE_INFINITY);
+        await this.#sleep.sleep(Number.POSITIVE_INFINITY, this.#stopped);
         continue;
       }
       let changed = false;
@@ -488,7 +259,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         if (this.#stopped) break;
         failures += 1;
         this.emit('error', error);
-        if (isPermanent(error) || failures >= this.#maxErrors) {
+        if (isPermanent(error) || failures >= this.#settings.maxErrors) {
           this.#finish(error, true);
           break;
         }
@@ -502,129 +273,22 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       }
       if (this.#stopped) break;
       this.#scheduleGrace();
-      this.#interval = changed ? this.#baseInterval : Math.min(this.#maxInterval, this.#interval * this.#factor);
-      // Never sooner than the interval (a grace period ends without a request, see #scheduleGrace); only a queue
-      // cycle cut at its bound goes on at once, as each of its requests returned a status.
-      const wait = behind ? 0 : Math.max(this.#interval, Math.min(retryAfter, this.#maxInterval));
+      this.#interval = nextInterval(this.#settings, this.#interval, changed);
+      const wait = waitBeforeNextCycle(this.#settings, this.#interval, retryAfter, behind);
       this.emit('cycle', { requests: this.#lastCycleRequests, changed, nextPollMs: wait });
-      await this.#sleep(wait);
+      await this.#sleep.sleep(wait, this.#stopped);
     }
   }
 
   async #cycle(): Promise<{ changed: boolean; behind: boolean }> {
     const options = { signal: this.#controller.signal, timeoutMs: this.#options.timeoutMs };
     const counter = { requests: 0 };
-    let changed = false;
-    let behind = false;
     try {
-      if (this.strategy === 'per-id') {
-        await this.#eachPending(this.pending, async (id) => {
-          if (await this.#readMessage(id, options, counter)) changed = true;
-        });
-      } else if (this.strategy === 'search') {
-        const follower = this.#follower as StatusFollower;
-        try {
-          for (const s of await follower.poll(options)) if (this.#process(s)) changed = true;
-        } finally {
-          counter.requests += follower.stats.requests;
-        }
-        this.#dirty = true; // the cursor moved
-        if (await this.#backfill(options, counter)) changed = true;
-      } else {
-        if (await this.#backfill(options, counter)) changed = true;
-        const drained = await this.#drainQueue(options, counter);
-        if (drained.changed) changed = true;
-        behind = drained.behind;
-      }
+      return await this.#strategy.cycle({ options, counter });
     } finally {
       this.#lastCycleRequests = counter.requests;
       this.#cycles += 1;
     }
-    return { changed, behind };
-  }
-
-  async #drainQueue(options: RequestOptions, counter: { requests: number }): Promise<{ changed: boolean; behind: boolean }> {
-    const host = {
-      statuses: this.#client.statuses,
-      process: (status: MessageStatus) => this.#process(status),
-      beforeDelete: async () => {
-        if (this.#queueDeleting) return;
-        this.#queueDeleting = true;
-        this.#dirty = true;
-        await this.#save();
-      },
-      stopped: () => this.#stopped,
-      warn: (message: string) => this.#warn(message),
-    };
-    let result: Awaited<ReturnType<typeof drainQueue>>;
-    try {
-      result = await drainQueue(host, options, counter, this.#queueLimit);
-    } finally {
-      if (this.#queueDeleting) {
-        // Every status deleted so far is in memory: the save after this cycle (or any later one) covers them.
-        this.#queueDeleting = false;
-        this.#dirty = true;
-      }
-    }
-    const { read, changed: drained, behind } = result;
-    let changed = drained;
-    if (read > 0 || this.pending.length === 0) {
-      this.#emptyQueueCycles = 0;
-      return { changed, behind };
-    }
-    this.#emptyQueueCycles += 1;
-    if (this.#emptyQueueCycles >= this.#queueCheckAfter) {
-      this.#emptyQueueCycles = 0;
-      const pending = this.pending;
-      const id = pending[this.#queueCheckIndex++ % pending.length] as string;
-      if (await this.#readMessage(id, options, counter)) {
-        changed = true;
-        if (!this.#queueWarned) {
-          this.#queueWarned = true;
-          const message =
-            `status queue stayed empty for ${this.#queueCheckAfter} cycles while message ${id} got new statuses: ` +
-            'is difi.move.feature.statusQueueIncludes set for its service, and is this the only consumer of the queue?';
-          this.#warn(message);
-        }
-      }
-    }
-    return { changed, behind };
-  }
-
-  #warn(message: string): void {
-    this.#client.transport.logger.warn(message);
-    this.emit('warning', message);
-  }
-
-  async #backfill(options: RequestOptions, counter: { requests: number }): Promise<boolean> {
-    const todo = [...this.#records].filter(([, r]) => !r.backfilled && !r.settled).map(([id]) => id);
-    let changed = false;
-    await this.#eachPending(todo, async (id) => {
-      if (await this.#readMessage(id, options, counter)) changed = true;
-      const r = this.#records.get(id);
-      if (r) {
-        r.backfilled = true;
-        this.#dirty = true;
-      }
-    });
-    return changed;
-  }
-
-  async #readMessage(id: string, options: RequestOptions, counter: { requests: number }): Promise<boolean> {
-    let changed = false;
-    for await (const page of this.#client.statuses.forMessage(id, { ...options, pageSize: 50 }).byPage()) {
-      counter.requests += 1;
-      for (const s of page.content) if (this.#process({ ...s, messageId: s.messageId ?? id })) changed = true;
-    }
-    return changed;
-  }
-
-  async #eachPending(ids: readonly string[], fn: (id: string) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < ids.length && !this.#stopped) await fn(ids[next++] as string);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, ids.length) }, worker));
   }
 
   // ---- status handling --------------------------------------------------------------------------------------
@@ -634,15 +298,11 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     const id = status.messageId;
     if (id === undefined) return false;
     const r = this.#records.get(id);
-    if (!r || r.seen.has(status.id)) return false;
-    r.seen.add(status.id);
-    r.history.push(status);
-    r.history.sort((a, b) => a.id - b.id);
+    if (!r) return false;
+    const applied = applyStatus(id, r, status);
+    if (!applied) return false;
     this.#dirty = true;
-    const kind = classifyStatus(status.status);
-    const before = r.state;
-    r.state = nextState(before, kind);
-    const update: StatusUpdate = { messageId: id, status, kind, state: r.state, history: [...r.history] };
+    const { update, before } = applied;
     this.emit('status', update);
     for (const it of this.#iterators) it.push(update);
     if (r.state !== before) {
@@ -656,58 +316,25 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         this.emit('failed', update, error);
       }
     }
-    this.#settle(id, r);
+    if (settle(id, r, this.#settings.graceMs)) this.#dirty = true;
     return true;
   }
 
-  /** Marks a record settled when nothing more is expected, and settles its waiters. */
-  #settle(id: string, r: Tracked): void {
-    const graceOver = r.deliveredAt !== undefined && Date.now() - r.deliveredAt >= this.#graceMs;
-    const settled = r.state === 'failed' || r.state === 'read' || (r.state === 'delivered' && r.until === 'LEVERT' && graceOver);
-    if (settled && !r.settled) {
-      r.settled = true;
-      this.#dirty = true;
-    }
-    this.#settleWaiters(id, r);
-  }
-
-  #settleWaiters(id: string, r: Tracked): void {
-    if (r.waiters.length === 0) return;
-    const history = [...r.history];
-    if (r.state === 'failed') {
-      const failing = [...history].reverse().find((s) => classifyStatus(s.status) === 'failed') as MessageStatus;
-      const error = new DeliveryFailedError(id, failing, history);
-      for (const w of [...r.waiters]) w.reject(error);
-      return;
-    }
-    const graceOver = r.deliveredAt !== undefined && Date.now() - r.deliveredAt >= this.#graceMs;
-    for (const w of [...r.waiters]) {
-      if (r.state === 'read' || (w.until === 'LEVERT' && r.state === 'delivered' && graceOver)) w.resolve(history);
-    }
-  }
-
   #checkGrace(): void {
-    for (const [id, r] of this.#records) if (r.state === 'delivered') this.#settle(id, r);
+    for (const [id, r] of this.#records) {
+      if (r.state === 'delivered' && settle(id, r, this.#settings.graceMs)) this.#dirty = true;
+    }
   }
 
   /**
-   * Arms one timer for the earliest grace period still running that someone waits for (a message watched until
-   * `LEVERT`, or a `waitFor(..., { until: 'LEVERT' })`). It settles locally, without a request: the poll keeps its
-   * interval.
+   * Arms one timer for the earliest grace period still running that someone waits for. It settles locally, without
+   * a request: the poll keeps its interval.
    */
   #scheduleGrace(): void {
     this.#cancelGrace?.();
     this.#cancelGrace = undefined;
     if (this.#stopped) return;
-    const now = Date.now();
-    let next = Number.POSITIVE_INFINITY;
-    for (const r of this.#records.values()) {
-      if (r.state !== 'delivered' || r.deliveredAt === undefined) continue;
-      const end = r.deliveredAt + this.#graceMs;
-      const waited = (r.until === 'LEVERT' && !r.settled) || r.waiters.some((w) => w.until === 'LEVERT');
-      if (waited && end > now) next = Math.min(next, end - now);
-    }
-    this.#cancelGrace = after(next, () => {
+    this.#cancelGrace = after(nextGraceEnd(this.#records.values(), this.#settings.graceMs), () => {
       this.#cancelGrace = undefined;
       this.#checkGrace();
       this.#save().catch((error: unknown) => this.emit('error', error));
@@ -716,64 +343,19 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   }
 
   #addRecord(id: string, backfill: boolean): void {
-    this.#records.set(id, {
-      history: [],
-      state: 'pending',
-      until: this.#until,
-      settled: false,
-      backfilled: this.strategy === 'per-id' || !backfill,
-      seen: new Set(),
-      waiters: [],
-    });
+    this.#records.set(id, newRecord(this.#settings.until, this.strategy === 'per-id' || !backfill));
     this.#dirty = true;
   }
 
   // ---- lifecycle, persistence -------------------------------------------------------------------------------
 
-  #sleep(ms: number): Promise<void> {
-    if (this.#woken || this.#stopped) {
-      this.#woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const cancel = after(ms, () => done());
-      const done = () => {
-        cancel();
-        this.#wake = undefined;
-        this.#woken = false;
-        resolve();
-      };
-      this.#wake = done;
-    });
-  }
-
   async #load(): Promise<void> {
     const snapshot = await this.#store.load();
     this.#loaded = true;
     if (!snapshot) return;
-    for (const [id, stored] of Object.entries(snapshot.messages)) {
-      const current = this.#records.get(id);
-      this.#records.set(id, {
-        ...stored,
-        history: [...stored.history],
-        seen: new Set(stored.history.map((s) => s.id)),
-        waiters: current?.waiters ?? [],
-      });
-    }
-    if (snapshot.queueDeleting === true) {
-      // The last run may have deleted queue entries it had not saved: read every pending message by id once (the
-      // status rows stay on the IP; only their queue entries are gone), repeating rather than losing a status.
-      for (const r of this.#records.values()) if (!r.settled) r.backfilled = false;
-      this.#dirty = true;
-    }
-    if (snapshot.cursor && this.strategy === 'search') {
-      this.#follower = new StatusFollower(this.#client, {
-        state: snapshot.cursor,
-        pageSize: this.#options.pageSize,
-        safetyMarginMs: this.#options.safetyMarginMs,
-      });
-    }
-    for (const [id, r] of this.#records) this.#settleWaiters(id, r);
+    if (restoreRecords(this.#records, snapshot)) this.#dirty = true;
+    if (snapshot.cursor && this.strategy === 'search') this.#strategy.restore(snapshot.cursor);
+    for (const [id, r] of this.#records) settleWaiters(id, r, this.#settings.graceMs);
   }
 
   /** Saves when something changed; saves never overlap, and nothing is written before the old state was loaded. */
@@ -786,25 +368,8 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   async #write(): Promise<void> {
     if (!this.#dirty || !this.#loaded) return;
     this.#dirty = false;
-    const messages: Record<string, StoredMessage> = {};
-    for (const [id, r] of this.#records) {
-      messages[id] = {
-        history: r.history,
-        state: r.state,
-        deliveredAt: r.deliveredAt,
-        until: r.until,
-        settled: r.settled,
-        backfilled: r.backfilled,
-      };
-    }
-    const snapshot: TrackerSnapshot = {
-      version: 1,
-      cursor: this.#follower?.state,
-      ...(this.#queueDeleting ? { queueDeleting: true } : {}),
-      messages,
-    };
     try {
-      await this.#store.save(snapshot);
+      await this.#store.save(toSnapshot(this.#records, this.#strategy.cursor, this.#strategy.queueDeleting));
     } catch (error) {
       this.#dirty = true; // saved again by the next cycle (and before the next queue DELETE)
       throw error;
@@ -817,7 +382,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     this.#failure = failed ? error : undefined;
     this.#controller.abort(error ?? new TrackerStoppedError('the tracker was stopped'));
     this.#cancelGrace?.();
-    this.#wake?.();
+    this.#sleep.interrupt();
     const reason = failed ? error : new TrackerStoppedError('the tracker was stopped');
     for (const r of this.#records.values()) for (const w of r.waiters.splice(0)) w.reject(reason);
     for (const it of this.#iterators) it.end(failed ? error : undefined);
@@ -830,6 +395,6 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
 }
 
 /** @internal Used by `ip.track()`. */
-export function createTracker(client: IntegrasjonspunktClient, messageIds?: readonly string[], options?: TrackOptions): StatusTracker {
+export function createTracker(client: TrackerClient, messageIds?: readonly string[], options?: TrackOptions): StatusTracker {
   return new StatusTracker(client, messageIds, options);
 }

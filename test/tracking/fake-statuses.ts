@@ -1,3 +1,13 @@
+/*
+ * A hand-built fake of the IP's status endpoints, kept beside the simulator (`eformidling/mock`, used by
+ * simulator.test.ts and wait-for-delivery.test.ts) for what the simulator cannot produce:
+ * - statuses a test writes by hand: unknown values, duplicates, `LEST` without `LEVERT`, rows without a messageId,
+ *   chosen ids and `lastUpdate` times (the `search` window and its late commits), a message the IP knows with no status;
+ * - the exact request log per strategy (`requests`), which the request-count assertions read;
+ * - faults at a chosen request and kills (faulty-fetch.ts: crash and soak tests), and status timing under fake timers
+ *   (soak, polling-interval and the waitForDelivery timeout tests), where the simulator's own clock and deliveries would
+ *   interleave with the tracker's.
+ */
 import { HttpResponse, http } from 'msw';
 
 /** A status row as the fake keeps it. */

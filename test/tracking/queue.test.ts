@@ -60,4 +60,39 @@ describe('the queue strategy: bounded cycles', () => {
     expect(first?.requests).toBeLessThanOrEqual(4);
     expect(first?.nextPollMs).toBeGreaterThan(0);
   });
+
+  it("sends its warnings to the tracker's logger option as well as the warning event", async () => {
+    const row = { id: 7, lastUpdate: '2026-08-20T09:00:00+02:00', status: 'SENDT', messageId: 'other' };
+    server.use(
+      http.get('http://ip.test/api/statuses/peek', () => HttpResponse.json(row)),
+      http.delete('http://ip.test/api/statuses/:id', () => new HttpResponse(null, { status: 200 })),
+    );
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (message: string) => logged.push(message), error() {} };
+    const tracker = track(['m1'], { strategy: 'queue', backfill: false, queueCheckAfter: 1000, logger });
+    const warnings: string[] = [];
+    tracker.on('warning', (w) => warnings.push(w));
+    await cycles(tracker, 1);
+    expect(logged).toEqual([expect.stringContaining('status 7 stays first in the status queue')]);
+    expect(logged).toEqual(warnings);
+  });
+});
+
+describe('the queue strategy: the empty-queue check', () => {
+  it('checks a pending message by id; warns once, and only when it found statuses the queue never had', async () => {
+    h.fake.add('m1', 'OPPRETTET');
+    const tracker = track(['m1'], { strategy: 'queue', queueCheckAfter: 1, backfill: false });
+    const warnings: string[] = [];
+    tracker.on('warning', (w) => warnings.push(w));
+    const first = await cycles(tracker, 1);
+    expect(first[0]?.changed).toBe(true); // found by the check, not the queue
+    expect(warnings).toHaveLength(1);
+    const quiet = await cycles(tracker, 2);
+    expect(quiet.map((c) => c.changed)).toEqual([false, false]); // checked again: nothing new, no warning
+    h.fake.tick();
+    h.fake.add('m1', 'SENDT');
+    await new Promise<void>((resolve) => tracker.on('status', () => resolve()));
+    expect(warnings).toHaveLength(1);
+    expect(tracker.get('m1')?.history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT']);
+  });
 });

@@ -1,54 +1,12 @@
 import { DeliveryFailedError, type StatusTracker, type StatusUpdate, type TrackStrategy } from 'eformidling';
 import { describe, expect, it } from 'vitest';
 import { useSimulator } from '../helpers/simulator.js';
-import { arkivmeldingXml, DEPARTEMENT, KOMMUNE, messageIdOf, raw, sbd, uploadHeaders } from '../mock/fixtures.js';
+import { DEPARTEMENT } from '../mock/fixtures.js';
 import { FAST } from './harness.js';
+import { kvittering, receive, send } from './simulated-message.js';
 
 // The sender is DEPARTEMENT; its IP queues DPO statuses for /api/statuses/peek (statusQueueIncludes).
 const ctx = useSimulator({ statusQueueIncludes: ['DPO'] });
-
-async function send(): Promise<string> {
-  const out = raw(ctx.sim.baseUrl(DEPARTEMENT));
-  const created = await out('POST', '/api/messages/out', { json: sbd() });
-  expect(created.status).toBe(200);
-  const id = messageIdOf(created.json);
-  expect(
-    (
-      await out('PUT', `/api/messages/out/${id}`, {
-        body: arkivmeldingXml(),
-        headers: uploadHeaders('arkivmelding.xml', 'application/xml'),
-      })
-    ).status,
-  ).toBe(200);
-  expect((await out('PUT', `/api/messages/out/${id}`, { body: '%PDF-1.7', headers: uploadHeaders('vedtak.pdf') })).status).toBe(200);
-  expect((await out('POST', `/api/messages/out/${id}`)).status).toBe(200);
-  return id;
-}
-
-/** The receiver takes the message (peek, delete): LEVERT travels back to the sender. */
-async function receive(id: string): Promise<void> {
-  await ctx.sim.settle();
-  const inn = raw(ctx.sim.baseUrl(KOMMUNE));
-  expect((await inn('GET', '/api/messages/in/peek')).status).toBe(200);
-  expect((await inn('DELETE', `/api/messages/in/${id}`)).status).toBe(200);
-  await ctx.sim.settle();
-}
-
-/** The receiver answers with an arkivmelding_kvittering: OK gives LEST, ERROR gives FEIL. */
-async function kvittering(id: string, receiptType: 'OK' | 'ERROR'): Promise<void> {
-  const inn = raw(ctx.sim.baseUrl(KOMMUNE));
-  const doc = sbd({
-    type: 'arkivmelding_kvittering',
-    sender: KOMMUNE,
-    receiver: DEPARTEMENT,
-    process: 'urn:no:difi:profile:arkivmelding:response:ver1.0',
-    body: { receiptType, relatedToMessageId: id, messages: receiptType === 'OK' ? [] : [{ code: 'E42', text: 'Saksnummer finnes ikke' }] },
-  });
-  const created = await inn('POST', '/api/messages/out', { json: doc });
-  expect(created.status, created.text).toBe(200);
-  expect((await inn('POST', `/api/messages/out/${messageIdOf(created.json)}`)).status).toBe(200);
-  await ctx.sim.settle();
-}
 
 function collect(tracker: StatusTracker): string[] {
   const log: string[] = [];
@@ -62,14 +20,14 @@ function collect(tracker: StatusTracker): string[] {
 describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('against the simulator: %s', (strategy) => {
   it('OPPRETTET → SENDT → MOTTATT → LEVERT → LEST', async () => {
     const ip = ctx.client(DEPARTEMENT);
-    const id = await send();
+    const id = await send(ctx);
     const tracker = ip.track([id], { ...FAST, strategy, until: 'LEST' });
     try {
       const log = collect(tracker);
       const waiting = tracker.waitFor(id, { until: 'LEST' });
-      await receive(id);
+      await receive(ctx, id);
       await tracker.waitFor(id);
-      await kvittering(id, 'OK');
+      await kvittering(ctx, id, 'OK');
       const history = await waiting;
       expect(history.map((s) => s.status)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
       expect(log).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'delivered', 'LEST', 'read']);
@@ -80,13 +38,13 @@ describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('against the simulat
 
   it('FEIL after LEVERT rejects within the grace period', async () => {
     const ip = ctx.client(DEPARTEMENT);
-    const id = await send();
+    const id = await send(ctx);
     const tracker = ip.track([id], { ...FAST, strategy, graceMs: 86_400_000 });
     try {
       const waiting = tracker.waitFor(id).catch((e: unknown) => e);
-      await receive(id);
+      await receive(ctx, id);
       await new Promise<void>((resolve) => tracker.once('delivered', () => resolve()));
-      await kvittering(id, 'ERROR');
+      await kvittering(ctx, id, 'ERROR');
       const error = (await waiting) as DeliveryFailedError;
       expect(error).toBeInstanceOf(DeliveryFailedError);
       expect(error.status.status).toBe('FEIL');
@@ -99,7 +57,7 @@ describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('against the simulat
 
   it('LEVETID_UTLOPT when nobody fetches the message in time', async () => {
     const ip = ctx.client(DEPARTEMENT);
-    const id = await send();
+    const id = await send(ctx);
     const tracker = ip.track([id], { ...FAST, strategy });
     try {
       const waiting = tracker.waitFor(id).catch((e: unknown) => e);
@@ -118,9 +76,9 @@ describe.each<TrackStrategy>(['per-id', 'search', 'queue'])('against the simulat
 describe('ip.waitForDelivery against the simulator', () => {
   it('resolves once the receiver has taken the message', async () => {
     const ip = ctx.client(DEPARTEMENT);
-    const id = await send();
+    const id = await send(ctx);
     const waiting = ip.waitForDelivery(id, FAST);
-    await receive(id);
+    await receive(ctx, id);
     expect((await waiting).at(-1)?.status).toBe('LEVERT');
   });
 });

@@ -1,6 +1,6 @@
-import type { MessageStatus } from '../models/status.js';
-import type { StatusesResource } from '../resources/statuses.js';
-import type { RequestOptions } from '../transport/http.js';
+import type { MessageStatus } from '../../models/status.js';
+import type { StatusesResource } from '../../resources/statuses.js';
+import type { RequestOptions } from '../../transport/http.js';
 
 /** What {@link drainQueue} needs from its tracker. @internal */
 export interface QueueHost {
