@@ -1,0 +1,96 @@
+import { readdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IntegrasjonspunktClient, TimeoutError } from 'eformidling';
+import { HttpResponse, http, passthrough } from 'msw';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { acknowledge } from '../../src/receive/acknowledge.js';
+import { receiveContextOf } from '../../src/receive/client-bridge.js';
+import { downloadAsic } from '../../src/receive/download.js';
+import { buildAsic } from '../asic/fixtures.js';
+import { sbdFor } from './fake-ip.js';
+import { useFakeIp } from './harness.js';
+
+// The wire calls under the receive workflow: pop spooled to memory or disk (size limit, stall, a body that broke
+// off) and delete as an acknowledgement (404 and MessageNotLockedException).
+const ctx = useFakeIp({ retry: false, tempPrefix: 'receive-download-' });
+let asic: Buffer;
+beforeEach(async () => {
+  asic = await buildAsic([{ name: 'a.pdf', content: 'a', mimeType: 'application/pdf' }]);
+});
+
+describe('downloading the ASiC-E (pop)', () => {
+  it('refuses a container over the size limit, by header and while streaming, leaving no temp files', async () => {
+    const id = ctx.ip.add(sbdFor(), asic);
+    await ctx.client.incoming.peek();
+    await expect(downloadAsic(receiveContextOf(ctx.client), id, { asicLimits: { maxContainerBytes: 10 } })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/pop/:id`, () => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < 10; i++) controller.enqueue(new Uint8Array(1000));
+            controller.close();
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-type': 'application/vnd.etsi.asic-e+zip' } });
+      }),
+    );
+    await expect(
+      downloadAsic(receiveContextOf(ctx.client), id, { asicLimits: { maxContainerBytes: 5000 }, tempDir: ctx.dir }),
+    ).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    expect(await readdir(ctx.dir)).toEqual([]);
+  });
+
+  it('times out a download that stalls', async () => {
+    // A real socket (msw's interceptor cannot model a body that never ends).
+    const stalled = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/vnd.etsi.asic-e+zip' });
+      res.write(Buffer.alloc(100));
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalled.address() as AddressInfo;
+      ctx.server.use(http.all(`http://127.0.0.1:${port}/*`, () => passthrough()));
+      const direct = new IntegrasjonspunktClient({ baseUrl: `http://127.0.0.1:${port}`, retry: false });
+      await expect(downloadAsic(receiveContextOf(direct), 'm1', { tempDir: ctx.dir, timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
+      expect(await readdir(ctx.dir)).toEqual([]);
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+    }
+  });
+  it('retries a pop whose body broke off, and gives up on the retry budget', async () => {
+    const bytes = await buildAsic([{ name: 'a.pdf', content: 'a' }]);
+    const id = ctx.ip.add(sbdFor(), bytes);
+    await ctx.client.incoming.peek();
+    let broken = 1;
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/pop/:id`, () => {
+        if (broken-- <= 0) return undefined;
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new Uint8Array(bytes.subarray(0, 10)));
+            controller.error(new Error('connection reset'));
+          },
+        });
+        return new HttpResponse(body, { headers: { 'content-length': String(bytes.length) } });
+      }),
+    );
+    const retrying = new IntegrasjonspunktClient({ baseUrl: ctx.ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+    const spooled = await downloadAsic(receiveContextOf(retrying), id, {});
+    expect(spooled?.bytes).toEqual(bytes);
+  });
+
+  it('acknowledge maps 404 to gone and MessageNotLockedException to not-locked', async () => {
+    const id = ctx.ip.add(sbdFor(), null);
+    expect(await acknowledge(ctx.client.incoming, id)).toBe('not-locked');
+    await ctx.client.incoming.peek();
+    expect(await acknowledge(ctx.client.incoming, id)).toBe('deleted');
+    expect(await acknowledge(ctx.client.incoming, id)).toBe('gone');
+  });
+});
