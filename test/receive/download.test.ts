@@ -4,15 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { IntegrasjonspunktClient, TimeoutError } from 'eformidling';
 import { HttpResponse, http, passthrough } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { acknowledge } from '../../src/receive/acknowledge.js';
 import { receiveContextOf } from '../../src/receive/client-bridge.js';
 import { downloadAsic } from '../../src/receive/download.js';
 import { buildAsic } from '../asic/fixtures.js';
 import { sbdFor } from './fake-ip.js';
 import { useFakeIp } from './harness.js';
 
-// The wire calls under the receive workflow: pop spooled to memory or disk (size limit, stall, a body that broke
-// off) and delete as an acknowledgement (404 and MessageNotLockedException).
+// The download under the receive workflow: pop spooled to memory or disk, with its size limit, a stall and a body
+// that broke off. These answers are hand-made (msw handlers and a raw socket): the simulator streams well-formed
+// containers only.
 const ctx = useFakeIp({ retry: false, tempPrefix: 'receive-download-' });
 let asic: Buffer;
 beforeEach(async () => {
@@ -84,13 +84,5 @@ describe('downloading the ASiC-E (pop)', () => {
     const retrying = new IntegrasjonspunktClient({ baseUrl: ctx.ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
     const spooled = await downloadAsic(receiveContextOf(retrying), id, {});
     expect(spooled?.bytes).toEqual(bytes);
-  });
-
-  it('acknowledge maps 404 to gone and MessageNotLockedException to not-locked', async () => {
-    const id = ctx.ip.add(sbdFor(), null);
-    expect(await acknowledge(ctx.client.incoming, id)).toBe('not-locked');
-    await ctx.client.incoming.peek();
-    expect(await acknowledge(ctx.client.incoming, id)).toBe('deleted');
-    expect(await acknowledge(ctx.client.incoming, id)).toBe('gone');
   });
 });
