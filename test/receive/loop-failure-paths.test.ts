@@ -7,7 +7,7 @@ import { buildAsic } from '../asic/fixtures.js';
 import { sbdFor } from './fake-ip.js';
 import { useFakeIp } from './harness.js';
 
-const ctx = useFakeIp({ retry: false, tempPrefix: 'receive-edge-' });
+const ctx = useFakeIp({ retry: false, tempPrefix: 'receive-failure-' });
 let asic: Buffer;
 beforeEach(async () => {
   asic = await buildAsic([{ name: 'a.pdf', content: 'a', mimeType: 'application/pdf' }]);
@@ -15,6 +15,9 @@ beforeEach(async () => {
 
 const drain: ReceiveOptions = { stopWhenIdle: true, pollIntervalMs: 1 };
 
+// How the loop handles each stage failing (a store that cannot be read or written, a download, a delete, a dead
+// letter that cannot be written, an SBD without a messageId). Runs on the hand-built fake IP: most of these answers
+// are hand-made per test, and some messages are ones the simulator refuses to carry (see fake-ip.ts).
 describe('receive loop failure paths', () => {
   it('looks the service identifier up in the incoming conversation when asked', async () => {
     ctx.ip.add(sbdFor(), null);
