@@ -47,7 +47,11 @@ export async function writeFileAtomic(path: string, data: AtomicWriteData, optio
         await handle.close();
       }
     } else {
-      await pipeline(toReadable(data), createWriteStream(temp, { flags: 'wx', mode: options.mode }), options.signal ? { signal: options.signal } : {});
+      await pipeline(
+        toReadable(data),
+        createWriteStream(temp, { flags: 'wx', mode: options.mode }),
+        options.signal ? { signal: options.signal } : {},
+      );
       await syncPath(temp, 'r+');
     }
     await rename(temp, path);

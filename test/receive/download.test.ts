@@ -64,6 +64,19 @@ describe('downloading the ASiC-E (pop)', () => {
       stalled.close();
     }
   });
+
+  it('times out a small download (read into memory) that stalls, instead of handing over a truncated container', async () => {
+    const id = ctx.ip.add(sbdFor(), asic);
+    await ctx.client.incoming.peek();
+    ctx.server.use(
+      http.get(`${ctx.ip.base}/api/messages/in/pop/:id`, () => {
+        // Announces 1000 bytes, sends 100, then nothing more.
+        const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new Uint8Array(100)) });
+        return new HttpResponse(body, { headers: { 'content-type': 'application/vnd.etsi.asic-e+zip', 'content-length': '1000' } });
+      }),
+    );
+    await expect(downloadAsic(receiveContextOf(ctx.client), id, { timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
+  });
   it('retries a pop whose body broke off, and gives up on the retry budget', async () => {
     const bytes = await buildAsic([{ name: 'a.pdf', content: 'a' }]);
     const id = ctx.ip.add(sbdFor(), bytes);
