@@ -20,7 +20,13 @@ export async function writeDeadLetter(
   await mkdir(root, { recursive: true });
   const name = messageId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
   const dir = join(root, name);
-  const failureJson = { messageId, type: typeOf(sbd), attempts: failure.attempts, lastError: failure.lastError, at: new Date().toISOString() };
+  const failureJson = {
+    messageId,
+    type: typeOf(sbd),
+    attempts: failure.attempts,
+    lastError: failure.lastError,
+    at: new Date().toISOString(),
+  };
   await writeDirAtomic(
     dir,
     async (temp) => {

@@ -62,7 +62,11 @@ export function downloadAsic(
     }
     try {
       if (Number.isFinite(declared) && declared <= threshold) {
-        const bytes = await readAll(body, { timeoutMs, timedOut: (ms) => new TimeoutError(`reading the ASiC timed out after ${ms} ms`), signal: options.signal });
+        const bytes = await readAll(body, {
+          timeoutMs,
+          timedOut: (ms) => new TimeoutError(`reading the ASiC timed out after ${ms} ms`),
+          signal: options.signal,
+        });
         return { size: bytes.length, bytes };
       }
       const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'eformidling-pop-'));
@@ -84,7 +88,10 @@ export function downloadAsic(
       throw bodyFailure(error, what, options.signal, bodyFailures);
     }
   };
-  return ctx.retry(once, { signal: options.signal, shouldRetry: (error) => typeof error === 'object' && error !== null && bodyFailures.has(error) });
+  return ctx.retry(once, {
+    signal: options.signal,
+    shouldRetry: (error) => typeof error === 'object' && error !== null && bodyFailures.has(error),
+  });
 }
 
 /**
