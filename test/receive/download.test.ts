@@ -1,14 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IntegrasjonspunktClient, TimeoutError } from 'eformidling';
+import { ConnectionError, IntegrasjonspunktClient, TimeoutError } from 'eformidling';
 import { HttpResponse, http, passthrough } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { receiveContextOf } from '../../src/receive/client-bridge.js';
 import { downloadAsic } from '../../src/receive/download.js';
 import { buildAsic } from '../asic/fixtures.js';
 import { sbdFor } from './fake-ip.js';
-import { useFakeIp } from './harness.js';
+import { receiveContextFor, useFakeIp } from './harness.js';
 
 // The download under the receive workflow: pop spooled to memory or disk, with its size limit, a stall and a body
 // that broke off. These answers are hand-made (msw handlers and a raw socket): the simulator streams well-formed
@@ -23,7 +22,7 @@ describe('downloading the ASiC-E (pop)', () => {
   it('refuses a container over the size limit, by header and while streaming, leaving no temp files', async () => {
     const id = ctx.ip.add(sbdFor(), asic);
     await ctx.client.incoming.peek();
-    await expect(downloadAsic(receiveContextOf(ctx.client), id, { asicLimits: { maxContainerBytes: 10 } })).rejects.toMatchObject({
+    await expect(downloadAsic(receiveContextFor(ctx.client), id, { asicLimits: { maxContainerBytes: 10 } })).rejects.toMatchObject({
       code: 'TOO_LARGE',
     });
     ctx.server.use(
@@ -38,7 +37,7 @@ describe('downloading the ASiC-E (pop)', () => {
       }),
     );
     await expect(
-      downloadAsic(receiveContextOf(ctx.client), id, { asicLimits: { maxContainerBytes: 5000 }, tempDir: ctx.dir }),
+      downloadAsic(receiveContextFor(ctx.client), id, { asicLimits: { maxContainerBytes: 5000 }, tempDir: ctx.dir }),
     ).rejects.toMatchObject({
       code: 'TOO_LARGE',
     });
@@ -57,7 +56,7 @@ describe('downloading the ASiC-E (pop)', () => {
       const { port } = stalled.address() as AddressInfo;
       ctx.server.use(http.all(`http://127.0.0.1:${port}/*`, () => passthrough()));
       const direct = new IntegrasjonspunktClient({ baseUrl: `http://127.0.0.1:${port}`, retry: false });
-      await expect(downloadAsic(receiveContextOf(direct), 'm1', { tempDir: ctx.dir, timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
+      await expect(downloadAsic(receiveContextFor(direct), 'm1', { tempDir: ctx.dir, timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
       expect(await readdir(ctx.dir)).toEqual([]);
     } finally {
       stalled.closeAllConnections();
@@ -75,7 +74,7 @@ describe('downloading the ASiC-E (pop)', () => {
         return new HttpResponse(body, { headers: { 'content-type': 'application/vnd.etsi.asic-e+zip', 'content-length': '1000' } });
       }),
     );
-    await expect(downloadAsic(receiveContextOf(ctx.client), id, { timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(downloadAsic(receiveContextFor(ctx.client), id, { timeoutMs: 60 })).rejects.toBeInstanceOf(TimeoutError);
   });
   it('retries a pop whose body broke off, and gives up on the retry budget', async () => {
     const bytes = await buildAsic([{ name: 'a.pdf', content: 'a' }]);
@@ -94,8 +93,24 @@ describe('downloading the ASiC-E (pop)', () => {
         return new HttpResponse(body, { headers: { 'content-length': String(bytes.length) } });
       }),
     );
-    const retrying = new IntegrasjonspunktClient({ baseUrl: ctx.ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
-    const spooled = await downloadAsic(receiveContextOf(retrying), id, {});
+    // The client retries the pop request itself (a broken body can take its keep-alive connection with it).
+    const client = new IntegrasjonspunktClient({ baseUrl: ctx.ip.base, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } });
+    const spooled = await downloadAsic(receiveContextFor(client, { retries: 2 }), id, {});
     expect(spooled?.bytes).toEqual(bytes);
+
+    broken = 10;
+    await expect(downloadAsic(receiveContextFor(client, { retries: 2 }), id, {})).rejects.toBeInstanceOf(ConnectionError);
+    expect(10 - broken).toBe(3); // the first answer and two more: the retry budget
+  });
+
+  it('does not pop again after a size-limit failure', async () => {
+    const id = ctx.ip.add(sbdFor(), asic);
+    await ctx.client.incoming.peek();
+    await expect(
+      downloadAsic(receiveContextFor(ctx.client, { retries: 2 }), id, { asicLimits: { maxContainerBytes: 10 } }),
+    ).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    expect(ctx.ip.count('POP')).toBe(1);
   });
 });
