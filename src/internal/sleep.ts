@@ -16,3 +16,54 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** setTimeout's largest delay (about 24.8 days); longer waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A sleep that another part of the program can cut short: the wait between polls of a loop that `wake()` (a
+ * webhook, `stop()`) ends at once. A `wake()` while nobody sleeps is remembered: the next {@link sleep} returns at
+ * once (so a wake-up between two polls is never lost) until {@link reset} forgets it. Never rejects.
+ */
+export class WakeableSleep {
+  #woken = false;
+  #wakeUp: (() => void) | undefined;
+
+  /** Waits `ms` (`Infinity`: until woken), or less when woken or when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.#woken || signal?.aborted) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let left = Math.max(0, ms);
+      const arm = () => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        left -= step;
+        timer = setTimeout(() => (left > 0 ? arm() : done()), step);
+      };
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        if (this.#wakeUp === done) this.#wakeUp = undefined;
+        this.#woken = false;
+        resolve();
+      };
+      this.#wakeUp = done;
+      signal?.addEventListener('abort', done, { once: true });
+      if (Number.isFinite(ms)) arm();
+    });
+  }
+
+  /** Ends the current sleep, or the next one when nobody sleeps. */
+  wake(): void {
+    this.#woken = true;
+    this.#wakeUp?.();
+  }
+
+  /** Forgets a `wake()` that came while nobody slept (e.g. when the loop polls anyway). */
+  reset(): void {
+    this.#woken = false;
+  }
+}

@@ -1,27 +1,30 @@
 /**
- * Receiving: the receive loop (`ip.receive()`), the message handed to handlers, and processed-id stores.
+ * Receiving: the receive loop (`ip.receive()`), `receiveOne` for scripts, the message handed to handlers, and
+ * processed-id stores.
  * @module
  */
 import type { IntegrasjonspunktClient } from '../client.js';
-import { createLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './loop.js';
+import { receiveContextOf } from './client-bridge.js';
+import { ReceiveLoop } from './loop.js';
+import type { MessageHandler, ReceiveOptions } from './options.js';
 
-export type { ReceivedOne, ReceiveOneOptions, SpoolOptions } from '../resources/incoming.js';
+export type { SpoolOptions } from './download.js';
 export { isLockExpiredError, LockExpiredError } from './errors.js';
-export {
-  type DeadLetterEvent,
-  type FailedEvent,
-  type IdleEvent,
-  type MessageHandler,
-  type ProcessedEvent,
-  type ReceiveEvents,
-  type ReceiveFailure,
-  ReceiveLoop,
-  type ReceiveOptions,
-  type ReceiveReport,
-  type ReceiveStage,
-  type ReceiveWarning,
-} from './loop.js';
+export type {
+  DeadLetterEvent,
+  FailedEvent,
+  IdleEvent,
+  ProcessedEvent,
+  ReceiveEvents,
+  ReceiveFailure,
+  ReceiveReport,
+  ReceiveStage,
+  ReceiveWarning,
+} from './events.js';
+export { ReceiveLoop } from './loop.js';
 export { ReceivedAsic, type ReceivedMessage } from './message.js';
+export type { MessageHandler, ReceiveOptions } from './options.js';
+export type { ReceivedOne, ReceiveOneOptions } from './receive-one.js';
 export {
   JsonFileProcessedStore,
   MemoryProcessedStore,
@@ -35,5 +38,5 @@ export {
  * @internal
  */
 export function createReceiveLoop(client: IntegrasjonspunktClient, handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
-  return createLoop(client, handler, options);
+  return new ReceiveLoop(receiveContextOf(client), handler, options);
 }

@@ -1,9 +1,9 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type AsicContainer, type AsicEntry, type AsicLimits, type ExtractedFile, type ExtractOptions, openAsic } from '../asic/reader.js';
 import { EformidlingError } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic-write.js';
 import { isReceiptType } from '../models/business-messages.js';
 import {
   businessMessageOf,
@@ -17,7 +17,7 @@ import {
   typeOf,
 } from '../models/sbd.js';
 import type { ServiceIdentifier } from '../models/status.js';
-import type { SpooledAsic } from '../resources/incoming.js';
+import type { SpooledAsic } from './download.js';
 
 /**
  * The ASiC-E of a received message, already downloaded: kept in memory when small, otherwise in a temporary file
@@ -84,16 +84,10 @@ export class ReceivedAsic {
     return (await this.open()).extractTo(dir, options);
   }
 
-  /** Copies the container (the zip itself) to a file, via a temporary name renamed when complete. */
+  /** Copies the container (the zip itself) to a file, via a temporary name, flushed and renamed when complete. */
   async saveContainerTo(filePath: string): Promise<void> {
-    const temp = `${filePath}.part-${process.pid}-${Date.now()}`;
-    try {
-      await pipeline(this.stream(), createWriteStream(temp, { flags: 'wx' }));
-      await rename(temp, filePath);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    this.#assertLive();
+    await writeFileAtomic(filePath, this.#source.path ? createReadStream(this.#source.path) : (this.#source.bytes as Buffer));
   }
 
   /** Closes the container and removes the temporary copy. Called by the loop when the message is done. */

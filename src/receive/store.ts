@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../internal/atomic-write.js';
 
 /**
  * What the receive loop remembers about one message id.
@@ -77,7 +76,8 @@ export class MemoryProcessedStore implements ProcessedStore {
 
 /**
  * A store in one JSON file, written atomically (a temporary file, `fsync`, then `rename`) after every change, so a
- * crash leaves either the old or the new file, never a torn one. Changes are serialised; one process per file.
+ * crash leaves either the old or the new file, never a torn one. The file is created with mode `0600` (it lists
+ * message ids). Changes are serialised; one process per file.
  * @example
  * ```ts
  * const loop = ip.receive(handler, { store: new JsonFileProcessedStore('./state/received.json') });
@@ -135,22 +135,8 @@ export class JsonFileProcessedStore implements ProcessedStore {
     return this.#loading;
   }
 
-  async #write(snapshot: string): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${randomUUID()}.tmp`;
-    try {
-      const handle = await open(temp, 'wx');
-      try {
-        await handle.writeFile(snapshot);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+  #write(snapshot: string): Promise<void> {
+    return writeFileAtomic(this.file, snapshot, { createDir: true, mode: 0o600 });
   }
 }
 

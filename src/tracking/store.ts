@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RequestValidationError } from '../errors.js';
+import { atomicTempPath, writeFileAtomic } from '../internal/atomic-write.js';
 import type { MessageStatus } from '../models/status.js';
 import type { DeliveryState } from './classify.js';
 import type { StatusFollowerState } from './follower.js';
@@ -79,7 +79,7 @@ const STALE_TEMP_MS = 10 * 60_000;
 /**
  * Keeps the snapshot in a JSON file. Writes are atomic (a temporary file `<path>.<pid>.<hex>.tmp` in the same
  * directory, flushed, then renamed over the old one), so a crash leaves either the old or the new snapshot, never
- * half a file.
+ * half a file. The file is created with mode `0600` (it lists message ids).
  *
  * A process killed during a write leaves its temporary file behind; {@link load} removes such leftovers of this
  * store's path (and no other file): those whose process is not running, those of this process that no write of it
@@ -121,31 +121,12 @@ export class JsonFileTrackerStore implements TrackerStore {
   }
 
   async save(snapshot: TrackerSnapshot): Promise<void> {
-    const tmp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = atomicTempPath(this.path);
     writing.add(resolve(tmp));
     try {
-      await this.#write(tmp, snapshot);
+      await writeFileAtomic(this.path, JSON.stringify(snapshot), { tempPath: tmp, mode: 0o600 });
     } finally {
       writing.delete(resolve(tmp));
-    }
-  }
-
-  async #write(tmp: string, snapshot: TrackerSnapshot): Promise<void> {
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(snapshot));
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(tmp, { force: true });
-      throw error;
-    }
-    await handle.close();
-    try {
-      await rename(tmp, this.path);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw error;
     }
   }
 

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { StandardBusinessDocument } from 'eformidling';
 import { HttpResponse, http } from 'msw';
 
-/** A small in-test incoming queue with the IP's lock rules (reference 3.3), served by msw at `base`. */
+/**
+ * A small in-test incoming queue with the lock rules of the IP's `NextMoveMessageInController` (peek locks for
+ * `lockMs`; pop and delete need the lock: `MessageNotLockedException`; unknown ids: `MessageNotFoundException`),
+ * served by msw at `base`.
+ *
+ * Tests that the simulator (`eformidling/mock`, see test/helpers/simulator.ts) can serve use it instead (e.g.
+ * receive-one.test.ts, acknowledge.test.ts, simulator.test.ts). This fake stays for what the simulator cannot play:
+ * - SBDs the simulator refuses to send (no messageId, arbitrary document types) and container bytes exactly as given;
+ * - one log in which the handler's steps are interleaved with the wire calls (`log`), to assert their order;
+ * - how many locks one client (by User-Agent) held at once (`maxLocksBy`), to check the loop's concurrency bound.
+ */
 export interface QueuedMessage {
   sbd: StandardBusinessDocument;
   asic: Buffer | null;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { IntegrasjonspunktClient, type IntegrasjonspunktClientOptions } from 'eformidling';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { ReceiveContext } from '../../src/receive/context.js';
 import { FakeIp } from './fake-ip.js';
 
 /** What {@link useFakeIp} gives a test; `ip`, `client` and `dir` are fresh for each test (read them inside tests). */
@@ -51,6 +52,29 @@ export function useFakeIp(options: { retry: NonNullable<IntegrasjonspunktClientO
     },
     get dir() {
       return dir;
+    },
+  };
+}
+
+/**
+ * A receive context for calling the workflow's parts (`downloadAsic`, `receiveOne`) directly: the client's incoming
+ * and conversations resources, a timeout, and a plain retry loop of `retries` further attempts for the failures the
+ * caller marks as retryable (the client facade passes its own retry policy instead).
+ */
+export function receiveContextFor(client: IntegrasjonspunktClient, options: { retries?: number; timeoutMs?: number } = {}): ReceiveContext {
+  const retries = options.retries ?? 0;
+  return {
+    incoming: client.incoming,
+    conversations: client.conversations,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    async retry(fn, { shouldRetry }) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn(attempt);
+        } catch (error) {
+          if (attempt > retries || !shouldRetry(error)) throw error;
+        }
+      }
     },
   };
 }

@@ -1,0 +1,81 @@
+import { RequestValidationError } from '../errors.js';
+import { type IncomingFilter, normalizeIncomingFilter } from '../resources/incoming.js';
+import type { RequestOptions } from '../transport/http.js';
+import { acknowledge } from './acknowledge.js';
+import type { ReceiveContext } from './context.js';
+import { downloadAsic, type SpoolOptions } from './download.js';
+import { LockExpiredError } from './errors.js';
+import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from './message.js';
+
+/** Options for {@link receiveOne} (`ip.incoming.receiveOne`). @category Receiving */
+export interface ReceiveOneOptions extends RequestOptions, SpoolOptions {
+  /** How long the IP's lock lasts (`lockTimeoutMinutes`), for {@link ReceivedMessage.lockDeadline}. @defaultValue 300 000 */
+  lockTimeoutMs?: number | undefined;
+}
+
+/**
+ * One message from {@link receiveOne}: the message plus `ack()` (delete) and `dispose()`.
+ * @category Receiving
+ */
+export interface ReceivedOne extends ReceivedMessage {
+  /**
+   * Deletes the message from the IP (acknowledges it) and disposes the ASiC. A 404 (already gone, e.g. after a lost
+   * response) counts as deleted.
+   * @throws {@link LockExpiredError} when the lock ran out first.
+   */
+  ack(options?: RequestOptions): Promise<void>;
+  /** Removes the temporary ASiC copy without deleting the message (it is redelivered when the lock expires). */
+  dispose(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * For scripts: peeks one message (locking it), downloads its ASiC-E, and hands it over with `ack()`. Call `ack()`
+ * after you have stored it; without it the lock expires and the IP redelivers. `null` when the queue is empty.
+ *
+ * @param filter - Which messages to take (unknown keys are a {@link RequestValidationError}).
+ * @example
+ * ```ts
+ * await using message = await ip.incoming.receiveOne({ serviceIdentifier: 'DPO' });
+ * if (message) {
+ *   await message.asic?.saveTo(`./inbox/${message.messageId}`);
+ *   await message.ack();
+ * }
+ * ```
+ * @internal the client exposes it as `ip.incoming.receiveOne`.
+ */
+export async function receiveOne(
+  ctx: Pick<ReceiveContext, 'incoming' | 'retry' | 'timeoutMs'>,
+  filter: IncomingFilter = {},
+  options: ReceiveOneOptions = {},
+): Promise<ReceivedOne | null> {
+  const normalized = normalizeIncomingFilter(filter);
+  const lockTimeoutMs = options.lockTimeoutMs ?? 300_000;
+  const peekedAt = Date.now();
+  const sbd = await ctx.incoming.peek(filter, options);
+  if (!sbd) return null;
+  const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+  if (!messageId) throw new RequestValidationError('messageId', 'the peeked SBD has no instanceIdentifier');
+  const spooled = await downloadAsic(ctx, messageId, options);
+  const asic = spooled ? new ReceivedAsic(spooled, options.asicLimits) : null;
+  const message = toReceivedMessage(sbd, {
+    asic,
+    attempt: 1,
+    lockDeadline: new Date(peekedAt + lockTimeoutMs),
+    signal: options.signal ?? new AbortController().signal,
+    serviceIdentifier: inferServiceIdentifier(sbd.standardBusinessDocumentHeader.documentIdentification.type, normalized.serviceIdentifier),
+  });
+  const dispose = async () => {
+    await asic?.dispose();
+  };
+  return {
+    ...message,
+    ack: async (ackOptions: RequestOptions = {}) => {
+      const result = await acknowledge(ctx.incoming, messageId, ackOptions);
+      if (result === 'not-locked') throw new LockExpiredError(messageId);
+      await dispose();
+    },
+    dispose,
+    [Symbol.asyncDispose]: dispose,
+  };
+}
