@@ -1,21 +1,14 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { spoolToFile } from '../internal/spool.js';
 import { readCatalog } from './catalog.js';
 import { AsicContainer } from './container.js';
 import { scanDirectory } from './directory.js';
 import { AsicError } from './errors.js';
 import { type AsicLimits, resolveLimits } from './limits.js';
-
-// Where other layers import these from until they import from './index.js'.
-export { AsicContainer } from './container.js';
-export type { AsicEntry } from './entries.js';
-export type { ExtractedFile, ExtractOptions } from './extract.js';
-export type { AsicLimits } from './limits.js';
 
 /** Options for {@link openAsic}. @category ASiC */
 export interface OpenAsicOptions {
@@ -65,7 +58,11 @@ export async function openAsic(source: AsicSource, options: OpenAsicOptions = {}
     } else {
       tempDir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'eformidling-asic-'));
       const file = join(tempDir, 'asic.zip');
-      await spool(source, file, limits.maxContainerBytes, options.signal);
+      await spoolToFile(source, file, {
+        maxBytes: limits.maxContainerBytes,
+        tooLarge: (max) => new AsicError('TOO_LARGE', `the container exceeds ${max} bytes`),
+        signal: options.signal,
+      });
       zip = await openZip(() => yauzl.openPromise(file, ZIP_OPTIONS));
     }
   } catch (error) {
@@ -98,29 +95,4 @@ async function openZip(open: () => Promise<yauzl.ZipFile>): Promise<yauzl.ZipFil
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
     throw new AsicError('CORRUPT', `not a readable zip: ${(error as Error).message}`, { cause: error });
   }
-}
-
-/** Writes a stream to a file, failing once it passes `maxBytes`. @internal */
-export async function spool(
-  source: Exclude<AsicSource, string | Uint8Array>,
-  file: string,
-  maxBytes: number,
-  signal?: AbortSignal,
-): Promise<number> {
-  const input =
-    source instanceof Readable
-      ? source
-      : typeof (source as ReadableStream).getReader === 'function'
-        ? Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>)
-        : Readable.from(source as AsyncIterable<Uint8Array>, { objectMode: false });
-  let total = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      total += chunk.length;
-      if (total > maxBytes) done(new AsicError('TOO_LARGE', `the container exceeds ${maxBytes} bytes`));
-      else done(null, chunk);
-    },
-  });
-  await pipeline(input, counter, createWriteStream(file, { flags: 'wx' }), signal ? { signal } : {});
-  return total;
 }

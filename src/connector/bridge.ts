@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Connection, Publisher } from 'rabbitmq-client';
 import type { IntegrasjonspunktClient } from '../client.js';
 import { EformidlingError, RequestValidationError } from '../errors.js';
-import { sleep } from '../internal/sleep.js';
+import { WakeableSleep } from '../internal/sleep.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
 import type { MessageStatus } from '../models/status.js';
 import { type FollowerStart, StatusFollower } from '../tracking/follower.js';
@@ -185,7 +185,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   readonly #returnedIds = new Set<string>();
   #state: BridgeState | undefined;
   #follower: StatusFollower | undefined;
-  #wake: (() => void) | undefined;
+  /** The wait between polls; `pollNow()`, `stop()` and a fatal error end it (nothing is remembered for the next). */
+  readonly #sleeper = new WakeableSleep();
   #fatal: unknown;
 
   constructor(options: NotificationBridgeOptions) {
@@ -210,12 +211,12 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   }
 
   pollNow(): void {
-    this.#wake?.();
+    this.#sleeper.interrupt();
   }
 
   async stop(): Promise<void> {
     this.#controller.abort();
-    this.#wake?.();
+    this.#sleeper.interrupt();
     await this.done.catch(() => {});
   }
 
@@ -270,7 +271,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   #fail(error: unknown): void {
     this.#fatal ??= error;
     this.#controller.abort(error);
-    this.#wake?.();
+    this.#sleeper.interrupt();
   }
 
   /** Logs a failure the bridge retries and emits `error` and `retry`. */
@@ -447,12 +448,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   }
 
   /** Waits `ms`, or less when `pollNow()`/`stop()` is called; never rejects. */
-  async #pause(ms: number, signal: AbortSignal): Promise<void> {
-    const wake = new Promise<void>((resolve) => {
-      this.#wake = resolve;
-    });
-    await Promise.race([sleep(ms, signal).catch(() => {}), wake]);
-    this.#wake = undefined;
+  #pause(ms: number, signal: AbortSignal): Promise<void> {
+    return this.#sleeper.sleep(ms, signal);
   }
 }
 

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { EformidlingError, RequestValidationError } from '../errors.js';
+import { writeFileAtomic } from '../internal/atomic-write.js';
 import type { StatusFollowerState } from '../tracking/follower.js';
 
 /**
@@ -50,7 +50,7 @@ export function memoryStateStore(initial?: BridgeState): BridgeStateStore & { re
 }
 
 /**
- * A store in a JSON file, written atomically (to a temporary name, then renamed), so a crash while saving leaves
+ * A store in a JSON file (mode 0600), written atomically (to a temporary name, synced, then renamed), so a crash while saving leaves
  * the previous state intact.
  * @param filePath - the state file; its directory is created when missing.
  * @example
@@ -80,15 +80,7 @@ export function fileStateStore(filePath: string): BridgeStateStore {
       return state;
     },
     async save(state) {
-      await mkdir(dirname(filePath), { recursive: true });
-      const temp = `${filePath}.tmp-${process.pid}`;
-      try {
-        await writeFile(temp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-        await rename(temp, filePath);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      await writeFileAtomic(filePath, `${JSON.stringify(state)}\n`, { createDir: true, mode: 0o600 });
     },
   };
 }

@@ -21,6 +21,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * Calls `fn` once after `ms`, of any length (beyond the 24.8 days one `setTimeout` can wait, timers are chained;
+ * a longer single delay would fire after 1 ms). `Infinity` never fires. Returns the function that cancels it.
+ */
+export function after(ms: number, fn: () => void): () => void {
+  if (!(ms < Number.POSITIVE_INFINITY)) return () => {};
+  let left = Math.max(0, ms);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const step = Math.min(left, MAX_TIMER_MS);
+    left -= step;
+    timer = setTimeout(() => (left > 0 ? arm() : fn()), step);
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
+/**
  * A sleep that another part of the program can cut short: the wait between polls of a loop that `wake()` (a
  * webhook, `stop()`) ends at once. A `wake()` while nobody sleeps is remembered: the next {@link sleep} returns at
  * once (so a wake-up between two polls is never lost) until {@link reset} forgets it. Never rejects.
@@ -36,15 +53,9 @@ export class WakeableSleep {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      let left = Math.max(0, ms);
-      const arm = () => {
-        const step = Math.min(left, MAX_TIMER_MS);
-        left -= step;
-        timer = setTimeout(() => (left > 0 ? arm() : done()), step);
-      };
+      const cancel = after(ms, () => done());
       const done = () => {
-        if (timer !== undefined) clearTimeout(timer);
+        cancel();
         signal?.removeEventListener('abort', done);
         if (this.#wakeUp === done) this.#wakeUp = undefined;
         this.#woken = false;
@@ -52,13 +63,17 @@ export class WakeableSleep {
       };
       this.#wakeUp = done;
       signal?.addEventListener('abort', done, { once: true });
-      if (Number.isFinite(ms)) arm();
     });
   }
 
   /** Ends the current sleep, or the next one when nobody sleeps. */
   wake(): void {
     this.#woken = true;
+    this.#wakeUp?.();
+  }
+
+  /** Ends the current sleep only; unlike {@link wake}, nothing is remembered for the next one. */
+  interrupt(): void {
     this.#wakeUp?.();
   }
 

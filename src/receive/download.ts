@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsicError } from '../asic/errors.js';
-import type { AsicLimits } from '../asic/reader.js';
+import type { AsicLimits } from '../asic/index.js';
 import { ConnectionError, EformidlingError, RequestValidationError, TimeoutError } from '../errors.js';
 import { readAll, spoolToFile } from '../internal/spool.js';
 import type { RequestOptions } from '../transport/http.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { type AsicContainer, type AsicEntry, type AsicLimits, type ExtractedFile, type ExtractOptions, openAsic } from '../asic/reader.js';
+import { type AsicContainer, type AsicEntry, type AsicLimits, type ExtractedFile, type ExtractOptions, openAsic } from '../asic/index.js';
 import { EformidlingError } from '../errors.js';
 import { writeFileAtomic } from '../internal/atomic-write.js';
 import { isReceiptType } from '../models/business-messages.js';

@@ -1,9 +1,9 @@
+import { after } from '../internal/sleep.js';
 import type { MessageStatus } from '../models/status.js';
 import { classifyStatus, type DeliveryState, nextState } from './classify.js';
 import { DeliveryFailedError, DeliveryTimeoutError } from './errors.js';
 import type { StatusUpdate } from './events.js';
 import type { StoredMessage } from './store.js';
-import { after } from './timers.js';
 
 /**
  * What a tracker knows of each message: its history, where it stands, who waits for it, and when it is settled

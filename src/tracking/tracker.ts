@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import { isApiError } from '../errors.js';
+import { after, WakeableSleep } from '../internal/sleep.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
 import type { StatusesResource } from '../resources/statuses.js';
@@ -14,7 +15,6 @@ import { nextInterval, resolveSettings, type TrackerSettings, waitBeforeNextCycl
 import { restoreRecords, toSnapshot } from './snapshot.js';
 import { MemoryTrackerStore, type TrackerStore } from './store.js';
 import { createStrategy, type Strategy, type TrackerCore } from './strategies/index.js';
-import { after, WakeableSleep } from './timers.js';
 import type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 import { type UpdateSink, updateStream } from './update-stream.js';
 
@@ -246,7 +246,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     let failures = 0;
     while (!this.#stopped) {
       if (this.pending.length === 0) {
-        await this.#sleep.sleep(Number.POSITIVE_INFINITY, this.#stopped);
+        await (this.#stopped ? this.#sleep.reset() : this.#sleep.sleep(Number.POSITIVE_INFINITY));
         continue;
       }
       let changed = false;
@@ -276,7 +276,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
       this.#interval = nextInterval(this.#settings, this.#interval, changed);
       const wait = waitBeforeNextCycle(this.#settings, this.#interval, retryAfter, behind);
       this.emit('cycle', { requests: this.#lastCycleRequests, changed, nextPollMs: wait });
-      await this.#sleep.sleep(wait, this.#stopped);
+      await (this.#stopped ? this.#sleep.reset() : this.#sleep.sleep(wait));
     }
   }
 

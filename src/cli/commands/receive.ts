@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IncomingFilter, ReceivedOne } from '../../resources/incoming.js';
+import { writeDirAtomic } from '../../internal/atomic-write.js';
+import type { ReceivedOne } from '../../receive/index.js';
+import type { IncomingFilter } from '../../resources/incoming.js';
 import type { CommandContext } from '../context.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { CliUsageError, EXIT } from '../errors.js';
@@ -70,26 +72,26 @@ async function storeOne(message: ReceivedOne, outDir: string, keepAsic: boolean,
     // A complete folder (it only gets its name when complete) from a run whose delete did not reach the IP.
     return { ...base, dir: finalDir, files: [], alreadyOnDisk: true };
   }
-  const temp = join(outDir, `.${messageId}.partial-${randomBytes(4).toString('hex')}`);
-  await mkdir(temp);
-  try {
-    const files: string[] = [];
-    await writeFile(join(temp, 'sbd.json'), `${JSON.stringify(message.sbd, null, 2)}\n`, { flag: 'wx' });
-    files.push('sbd.json');
-    if (message.asic) {
-      const extracted = await message.asic.saveTo(join(temp, 'files'), allEntries ? {} : { filter: (e) => e.kind === 'document' });
-      for (const f of extracted) files.push(relative(temp, f.path).split('\\').join('/'));
-      if (keepAsic) {
-        await message.asic.saveContainerTo(join(temp, 'asic.zip'));
-        files.push('asic.zip');
+  // A hidden temporary name, so a half-written message never looks like a received one.
+  const tempPath = join(outDir, `.${messageId}.partial-${randomBytes(4).toString('hex')}`);
+  return writeDirAtomic(
+    finalDir,
+    async (temp) => {
+      const files: string[] = [];
+      await writeFile(join(temp, 'sbd.json'), `${JSON.stringify(message.sbd, null, 2)}\n`, { flag: 'wx' });
+      files.push('sbd.json');
+      if (message.asic) {
+        const extracted = await message.asic.saveTo(join(temp, 'files'), allEntries ? {} : { filter: (e) => e.kind === 'document' });
+        for (const f of extracted) files.push(relative(temp, f.path).split('\\').join('/'));
+        if (keepAsic) {
+          await message.asic.saveContainerTo(join(temp, 'asic.zip'));
+          files.push('asic.zip');
+        }
       }
-    }
-    await rename(temp, finalDir);
-    return { ...base, dir: finalDir, files, alreadyOnDisk: false };
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    throw error;
-  }
+      return { ...base, dir: finalDir, files, alreadyOnDisk: false };
+    },
+    { tempPath },
+  );
 }
 
 function errorInfo(error: unknown): FailedReport['error'] {
