@@ -12,7 +12,7 @@ export const PostalAddressSchema = z.looseObject({
   country: z.string().optional(),
 });
 
-/** One way a receiver can be reached (reference 6.9). @category Models */
+/** One way a receiver can be reached (`Capability` of the IP's `CapabilitiesController`). @category Models */
 export const CapabilitySchema = z.looseObject({
   process: z.string(),
   serviceIdentifier: openEnum(SERVICE_IDENTIFIERS),

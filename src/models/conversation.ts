@@ -11,7 +11,7 @@ export const ConversationStatusSchema = z.looseObject({
 });
 
 /**
- * A conversation: one message and its statuses (`/api/conversations`, reference 6.8).
+ * A conversation: one message and its statuses (`/api/conversations`, the IP's `Conversation` view).
  * @category Models
  */
 export const ConversationSchema = z.looseObject({

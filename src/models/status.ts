@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { openEnum } from './common.js';
 
-/** Message statuses (ReceiptStatus, reference 6.6). @category Models */
+/** Message statuses (the IP's `ReceiptStatus`). @category Models */
 export const STATUSES = [
   'OPPRETTET',
   'SENDT',
@@ -17,7 +17,7 @@ export const STATUSES = [
 /** A status as the IP sends it; unknown future values are kept as strings. @category Models */
 export type Status = (typeof STATUSES)[number] | (string & {});
 
-/** Service identifiers (reference 6.5). @category Models */
+/** Service identifiers (the IP's `ServiceIdentifier`). @category Models */
 export const SERVICE_IDENTIFIERS = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH', 'UNKNOWN'] as const;
 /** @category Models */
 export type ServiceIdentifier = (typeof SERVICE_IDENTIFIERS)[number] | (string & {});
@@ -28,7 +28,7 @@ export const DIRECTIONS = ['INCOMING', 'OUTGOING'] as const;
 export type Direction = (typeof DIRECTIONS)[number] | (string & {});
 
 /**
- * One status of a message (`/api/statuses`, reference 6.7).
+ * One status of a message (`/api/statuses`, the IP's `MessageStatus` view).
  * @category Models
  */
 export const MessageStatusSchema = z.looseObject({

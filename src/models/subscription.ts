@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { openEnum } from './common.js';
 import { DIRECTIONS, SERVICE_IDENTIFIERS, STATUSES } from './status.js';
 
-/** A webhook subscription as the IP returns it (reference 6.10). @category Models */
+/** A webhook subscription as the IP returns it (the IP's `Subscription`, `SubscriptionController`). @category Models */
 export const SubscriptionSchema = z.looseObject({
   id: z.number(),
   name: z.string(),
@@ -17,7 +17,7 @@ export type Subscription = z.infer<typeof SubscriptionSchema>;
 const FILTER_PART = /^(\w+)(=)(.+)$/;
 const FILTER_NAMES = ['status', 'serviceIdentifier', 'direction'];
 
-/** The filter syntax of reference 6.10: `name=v1,v2&name=v`, names status/serviceIdentifier/direction. @internal */
+/** The filter syntax the IP's `SubscriptionController` accepts: `name=v1,v2&name=v`, names status/serviceIdentifier/direction. @internal */
 export const SubscriptionFilterSchema = z.string().refine(
   (f) =>
     f.split('&').every((part) => {
@@ -48,7 +48,7 @@ export const PingEventSchema = z.looseObject({ createdTs: z.string(), event: z.l
 /** @category Models */
 export type PingEvent = z.infer<typeof PingEventSchema>;
 
-/** Webhook status event (reference 6.11). @category Models */
+/** Webhook status event (pushed by the IP's webhook publisher). @category Models */
 export const StatusEventSchema = z.looseObject({
   createdTs: z.string(),
   resource: z.literal('messages'),
