@@ -11,7 +11,6 @@ describe('.ci/run', () => {
     const firstTest = lines.findIndex((l) => /\b(npm test|vitest(\.mjs)? run)\b/.test(l) && !l.trimStart().startsWith('#'));
     expect(required).toBeGreaterThan(-1);
     expect(firstTest).toBeGreaterThan(required);
-    expect(script).toMatch(/need\+=\(openssl\)/);
     expect(script).toMatch(/need\+=\(rabbitmq-server\)/);
     expect(script).toMatch(/apt-get install .*"\$\{need\[@\]\}"/);
     // The summary line other tools read.
