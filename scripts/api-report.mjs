@@ -33,17 +33,45 @@ function printDeclaration(declaration) {
   return printer.printNode(ts.EmitHint.Unspecified, declaration, file).replace(/^export (default )?/, '');
 }
 
+/** The symbol an export or a reference stands for (aliases followed). */
+function resolved(checker, symbol) {
+  return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+}
+
+/**
+ * Names of the package's own declarations that the exported declarations mention (a parameter, a return type, a base
+ * class) but that no entry point exports: users meet them without being able to import them.
+ */
+function unexportedReferences(checker, declarations, publicSymbols) {
+  const found = new Map();
+  const visit = (node) => {
+    const name = ts.isTypeReferenceNode(node) ? node.typeName : ts.isExpressionWithTypeArguments(node) ? node.expression : undefined;
+    if (name !== undefined) {
+      const symbol = checker.getSymbolAtLocation(ts.isQualifiedName(name) ? name.right : name);
+      const target = symbol === undefined ? undefined : resolved(checker, symbol);
+      const file = target?.declarations?.[0]?.getSourceFile().fileName;
+      const own = file?.startsWith(join(ROOT, 'dist')) === true && !(target.flags & ts.SymbolFlags.TypeParameter);
+      if (own && !publicSymbols.has(target)) found.set(target.name, file.slice(ROOT.length + 1));
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const declaration of declarations) visit(declaration);
+  return [...found].sort(([a], [b]) => a.localeCompare(b, 'en')).map(([name, file]) => `- \`${name}\` (${file})`);
+}
+
 /** The markdown report of one entry point. */
-function reportOf(program, importPath, declarationFile) {
+function reportOf(program, importPath, declarationFile, publicSymbols) {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(declarationFile);
   if (source === undefined) throw new Error(`${declarationFile} is missing: run npm run build first`);
   const moduleSymbol = checker.getSymbolAtLocation(source);
   const exported = moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol);
   const blocks = [];
+  const all = [];
   for (const symbol of [...exported].sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    const target = resolved(checker, symbol);
     const declarations = target.declarations ?? [];
+    all.push(...declarations);
     const printed = declarations.map(printDeclaration).join('\n');
     const renamed = target.name !== symbol.name && target.name !== 'default' ? `// exported as ${symbol.name}\n` : '';
     blocks.push(`${renamed}${printed}`);
@@ -58,6 +86,12 @@ function reportOf(program, importPath, declarationFile) {
     '```ts',
     blocks.join('\n\n'),
     '```',
+    '',
+    '## Referenced but not exported',
+    '',
+    'Declarations of the package that the names above mention but that no entry point exports.',
+    '',
+    ...(unexportedReferences(checker, all, publicSymbols).join('\n') || '(none)').split('\n'),
     '',
   ].join('\n');
 }
@@ -76,7 +110,17 @@ export function renderReports() {
       types: ['node'],
     },
   );
-  return Object.fromEntries(entries.map(([importPath, file]) => [reportFileName(importPath), reportOf(program, importPath, file)]));
+  const checker = program.getTypeChecker();
+  const publicSymbols = new Set();
+  for (const [, file] of entries) {
+    const source = program.getSourceFile(file);
+    const moduleSymbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+    for (const symbol of moduleSymbol === undefined ? [] : checker.getExportsOfModule(moduleSymbol))
+      publicSymbols.add(resolved(checker, symbol));
+  }
+  return Object.fromEntries(
+    entries.map(([importPath, file]) => [reportFileName(importPath), reportOf(program, importPath, file, publicSymbols)]),
+  );
 }
 
 /** The committed reports under api/, by file name. */

@@ -37,4 +37,20 @@ describe('the API report (api/*.api.md, scripts/api-report.mjs)', () => {
     expect(main).toMatch(/^type MessageStatus = /m);
     expect(main).not.toMatch(/\/\*\*/);
   }, 60_000);
+
+  it('names the declarations users meet in a signature but cannot import, and only those', () => {
+    const reports = renderReports();
+    const exported = new Set(
+      Object.values(reports).flatMap((r) =>
+        [...r.matchAll(/^(?:declare (?:const|function|class|abstract class|enum) |type |interface )(\w+)/gm)].map((m) => m[1]),
+      ),
+    );
+    for (const report of Object.values(reports)) {
+      const section = report.slice(report.indexOf('## Referenced but not exported'));
+      expect(section).toMatch(/^## Referenced but not exported\n/);
+      const listed = [...section.matchAll(/^- `(\w+)` \(dist\/[\w/.-]+\.d\.ts\)$/gm)].map((m) => m[1]);
+      expect(listed.length > 0 || section.includes('(none)')).toBe(true);
+      for (const name of listed) expect(exported.has(name), name).toBe(false);
+    }
+  }, 60_000);
 });
