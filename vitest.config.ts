@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^eformidling\/mock$/, replacement: src('mock/index.ts') },
       { find: /^eformidling\/rabbitmq$/, replacement: src('connector/index.ts') },
+      { find: /^eformidling\/schemas$/, replacement: src('schemas.ts') },
       { find: /^eformidling$/, replacement: src('index.ts') },
     ],
   },

@@ -128,3 +128,29 @@ export async function closeWithin(closing: Promise<unknown>, ms: number): Promis
     clearTimeout(timer);
   }
 }
+
+/**
+ * Resolves true once the connection is up, false after `ms`, on abort, or (with `stopOnError`) on the connection's
+ * first error, so a refused connection is reported at once instead of after the whole window.
+ */
+export function waitForConnection(connection: Connection, ms: number, signal: AbortSignal, stopOnError: boolean): Promise<boolean> {
+  if (connection.ready) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const finish = (up: boolean) => {
+      clearTimeout(timer);
+      connection.off('connection', onUp);
+      connection.off('error', onError);
+      signal.removeEventListener('abort', onAbort);
+      resolve(up);
+    };
+    const onUp = () => finish(true);
+    const onError = () => {
+      if (stopOnError) finish(false);
+    };
+    const onAbort = () => finish(false);
+    const timer = setTimeout(() => finish(connection.ready), ms);
+    connection.on('connection', onUp);
+    connection.on('error', onError);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

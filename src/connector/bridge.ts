@@ -1,174 +1,30 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Connection, Publisher } from 'rabbitmq-client';
 import type { IntegrasjonspunktClient } from '../client.js';
-import { EformidlingError, RequestValidationError } from '../errors.js';
+import { EformidlingError } from '../errors.js';
 import { WakeableSleep } from '../internal/sleep.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
-import type { MessageStatus } from '../models/status.js';
-import { type FollowerStart, StatusFollower } from '../tracking/follower.js';
+import { StatusFollower } from '../tracking/follower.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
+import { abortable, closeWithin, describe, exchangeDeclaration, isFatalAmqpError, openConnection, waitForConnection } from './amqp.js';
+import { BrokerUnreachableError, UnroutableNotificationError } from './bridge-errors.js';
 import {
-  abortable,
-  closeWithin,
-  describe,
-  type ExchangeOptions,
-  exchangeDeclaration,
-  isAmqpUrl,
-  isFatalAmqpError,
-  openConnection,
-  type ReconnectOptions,
-} from './amqp.js';
-import {
-  DEFAULT_TYPE_PREFIX,
-  incomingNotification,
-  type MessageFacts,
-  NOTIFICATION_CONTENT_TYPE,
-  type NotificationEvent,
-  type RoutingKeyOptions,
-  routingKeyFor,
-  statusNotification,
-} from './events.js';
+  type BridgeRetry,
+  backoff,
+  defaultSource,
+  type NotificationBridge,
+  type NotificationBridgeEvents,
+  type NotificationBridgeOptions,
+  type NotificationBridgeStats,
+  validate,
+} from './bridge-options.js';
+import { DEFAULT_TYPE_PREFIX, NOTIFICATION_CONTENT_TYPE, type NotificationEvent, type RoutingKeyOptions, routingKeyFor } from './events.js';
+import { NotificationFactory } from './notification-factory.js';
 import { type BridgeState, type BridgeStateStore, memoryStateStore } from './store.js';
-
-/**
- * Options for {@link createNotificationBridge}.
- * @category RabbitMQ
- */
-export interface NotificationBridgeOptions extends ExchangeOptions {
-  /** The IP to follow. */
-  ip: IntegrasjonspunktClient;
-  /** The broker, e.g. `amqp://user:pass@rabbit.example:5672/vhost` (or `amqps://`). */
-  amqpUrl: string;
-  /** CloudEvent `source`. @defaultValue the IP's base URL without credentials */
-  source?: string | undefined;
-  /** CloudEvent `type` prefix. @defaultValue `'no.eformidling'` */
-  typePrefix?: string | undefined;
-  /** How routing keys are made. @defaultValue `eformidling.event.message.<status>` / `eformidling.event.incoming.<type>` */
-  routingKeys?: RoutingKeyOptions | undefined;
-  /** Which notifications to publish. @defaultValue both */
-  events?: { statuses?: boolean | undefined; incoming?: boolean | undefined } | undefined;
-  /** Where the position is kept between runs. @defaultValue in memory (a restart begins at `startFrom`) */
-  store?: BridgeStateStore | undefined;
-  /** Where to start following statuses when the store is empty. @defaultValue `'now'` */
-  startFrom?: FollowerStart | undefined;
-  /** Stops the bridge when aborted (like {@link NotificationBridge.stop}). */
-  signal?: AbortSignal | undefined;
-  /** Pause between two polls of the IP. @defaultValue 5 000 */
-  pollIntervalMs?: number | undefined;
-  /** Page size for the IP's lists (1-2000). @defaultValue 500 */
-  pageSize?: number | undefined;
-  /** Passed to the status follower: how far back each poll looks again for late statuses. @defaultValue 300 000 */
-  safetyMarginMs?: number | undefined;
-  /** Backoff after a failed poll or publish (broker or IP down). @defaultValue 500 → 30 000 ms, doubling */
-  retry?: { minDelayMs?: number | undefined; maxDelayMs?: number | undefined } | undefined;
-  /** Reconnection of the AMQP connection. */
-  reconnect?: ReconnectOptions | undefined;
-  /**
-   * What to do when the broker returns a notification as unroutable (`mandatory`: no queue is bound for its key).
-   * `'skip'` (default) counts it, emits `returned` and moves on (nobody subscribed); `'retry'` keeps the position
-   * and tries again after the backoff, so nothing passes until a queue is bound.
-   */
-  unroutable?: 'skip' | 'retry' | undefined;
-  /**
-   * Look up each message's conversation once (`GET /api/conversations?messageId=…`, cached) to add direction,
-   * service identifier, process and document type to status notifications, and the service to incoming ones.
-   * @defaultValue true
-   */
-  enrich?: boolean | undefined;
-  /** Where the bridge logs cycles, retries and reconnects. @defaultValue silent */
-  logger?: Logger | undefined;
-}
-
-/** Events of a {@link NotificationBridge}. @category RabbitMQ */
-export interface NotificationBridgeEvents {
-  /** A notification was confirmed by the broker. */
-  published: [event: NotificationEvent, routingKey: string];
-  /** The broker had no queue for a notification (`mandatory`). */
-  returned: [event: NotificationEvent, routingKey: string];
-  /**
-   * Something failed that the bridge retries: the broker cannot be reached ({@link BrokerUnreachableError}), the
-   * exchange check failed, or a poll or publish failed. Followed by `retry`. Fatal errors reject `done` instead.
-   */
-  error: [error: Error];
-  /** The bridge waits `delayMs` and tries again; `attempt` counts the failures in a row at that `stage`. */
-  retry: [info: BridgeRetry];
-  /** A poll finished and its position was saved. */
-  cycle: [summary: { statuses: number; incoming: number }];
-}
-
-/** What a `retry` event of a {@link NotificationBridge} says. @category RabbitMQ */
-export interface BridgeRetry {
-  /** `connect`: the broker cannot be reached; `exchange`: declaring/checking the exchange failed; `cycle`: a poll or publish failed. */
-  stage: 'connect' | 'exchange' | 'cycle';
-  /** Failures in a row at this stage (1 for the first). */
-  attempt: number;
-  /** How long the bridge waits before the next try, in milliseconds. */
-  delayMs: number;
-  /** What failed. */
-  error: Error;
-}
-
-/** Counters of a {@link NotificationBridge}. @category RabbitMQ */
-export interface NotificationBridgeStats {
-  /** Completed polls. */
-  cycles: number;
-  /** Notifications confirmed by the broker (including ones returned as unroutable). */
-  published: number;
-  /** Notifications returned as unroutable. */
-  returned: number;
-  /** Failed polls (each followed by a backoff). */
-  failures: number;
-}
-
-/**
- * A running bridge: publishes IP notifications to RabbitMQ until stopped.
- * @category RabbitMQ
- */
-export interface NotificationBridge extends EventEmitter<NotificationBridgeEvents> {
-  /** Resolves when the bridge has stopped; rejects on an error retrying cannot fix (missing exchange, bad credentials). */
-  readonly done: Promise<void>;
-  /** Counters. */
-  readonly stats: Readonly<NotificationBridgeStats>;
-  /** Starts the next poll now instead of after `pollIntervalMs`. */
-  pollNow(): void;
-  /** Stops after the current poll step; nothing unconfirmed is marked as sent. Resolves when closed. */
-  stop(): Promise<void>;
-}
-
-/** An unroutable notification while `unroutable: 'retry'`. @category RabbitMQ */
-export class UnroutableNotificationError extends EformidlingError {
-  constructor(
-    readonly eventId: string,
-    readonly routingKey: string,
-  ) {
-    super(`no queue is bound for routing key ${routingKey} (notification ${eventId}); will retry`);
-  }
-}
-
-/** The broker could not be reached (refused, unknown host, TLS, no answer); the bridge keeps trying. @category RabbitMQ */
-export class BrokerUnreachableError extends EformidlingError {
-  constructor(
-    readonly amqpUrl: string,
-    options?: { cause?: unknown },
-  ) {
-    const cause = options?.cause === undefined ? '' : `: ${describe(options.cause)}`;
-    super(`cannot reach the RabbitMQ broker at ${hostOf(amqpUrl)}${cause}`, options);
-  }
-}
-
-function hostOf(amqpUrl: string): string {
-  try {
-    const url = new URL(amqpUrl);
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return 'the configured URL';
-  }
-}
 
 /** How long the bridge waits for the first connection before it reports the broker as unreachable. */
 const FIRST_CONNECT_WAIT_MS = 10_000;
 const PUBLISH_CHUNK = 500;
-const FACTS_CACHE = 10_000;
 
 class Bridge extends EventEmitter<NotificationBridgeEvents> implements NotificationBridge {
   readonly done: Promise<void>;
@@ -179,9 +35,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   readonly #logger: Logger;
   readonly #controller = new AbortController();
   readonly #routingKey: (event: NotificationEvent) => string;
-  readonly #source: string;
   readonly #exchange: ReturnType<typeof exchangeDeclaration>;
-  readonly #facts = new Map<string, MessageFacts>();
+  readonly #notifications: NotificationFactory;
   readonly #returnedIds = new Set<string>();
   #state: BridgeState | undefined;
   #follower: StatusFollower | undefined;
@@ -198,7 +53,11 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     this.#store = options.store ?? memoryStateStore();
     this.#logger = options.logger ?? silentLogger;
     this.#routingKey = routingKeyFor(options.routingKeys);
-    this.#source = options.source ?? defaultSource(options.ip.baseUrl);
+    this.#notifications = new NotificationFactory(options.ip, {
+      source: options.source ?? defaultSource(options.ip.baseUrl),
+      typePrefix: options.typePrefix ?? DEFAULT_TYPE_PREFIX,
+      enrich: options.enrich !== false,
+    });
     this.#exchange = exchangeDeclaration(options);
     if (options.signal?.aborted) this.#controller.abort(options.signal.reason);
     options.signal?.addEventListener('abort', () => this.#controller.abort(options.signal?.reason), { once: true });
@@ -341,7 +200,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
       const follower = this.#follower;
       const wasInitialized = state.statuses?.initialized === true;
       const fresh = await follower.poll({ signal });
-      if (fresh.length > 0) await this.#publishAll(await this.#statusEvents(fresh, signal), publisher);
+      if (fresh.length > 0) await this.#publishAll(await this.#notifications.forStatuses(fresh, signal), publisher);
       if (fresh.length > 0 || !wasInitialized) {
         state.statuses = follower.state;
         await this.#store.save(state);
@@ -357,7 +216,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
         present.push(id);
         if (!known.has(id)) fresh.push(sbd);
       }
-      if (fresh.length > 0) await this.#publishAll(await this.#incomingEvents(fresh, signal), publisher);
+      if (fresh.length > 0) await this.#publishAll(await this.#notifications.forIncoming(fresh, signal), publisher);
       const changed = fresh.length > 0 || present.length !== known.size;
       state.incoming = [...new Set(present)];
       if (changed) await this.#store.save(state);
@@ -366,44 +225,6 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     this.#stats.cycles += 1;
     this.#logger.debug('bridge cycle', { statuses, incoming });
     this.emit('cycle', { statuses, incoming });
-  }
-
-  async #statusEvents(statuses: readonly MessageStatus[], signal: AbortSignal): Promise<NotificationEvent[]> {
-    const ids = [...new Set(statuses.map((s) => s.messageId).filter((id): id is string => typeof id === 'string'))];
-    await this.#lookUp(ids, signal);
-    const context = { source: this.#source, typePrefix: this.#options.typePrefix ?? DEFAULT_TYPE_PREFIX };
-    return statuses.map((s) => statusNotification(s, s.messageId === undefined ? undefined : this.#facts.get(s.messageId), context));
-  }
-
-  async #incomingEvents(messages: readonly StandardBusinessDocument[], signal: AbortSignal): Promise<NotificationEvent[]> {
-    const ids = messages.map((m) => messageIdOf(m) as string);
-    await this.#lookUp(ids, signal);
-    const context = { source: this.#source, typePrefix: this.#options.typePrefix ?? DEFAULT_TYPE_PREFIX };
-    return messages.map((m, i) => incomingNotification(m, this.#facts.get(ids[i] as string)?.serviceIdentifier, context));
-  }
-
-  /** Fetches the conversations of messages not yet in the cache, a few at a time; a missing one is left out. */
-  async #lookUp(messageIds: readonly string[], signal: AbortSignal): Promise<void> {
-    if (this.#options.enrich === false) return;
-    const missing = messageIds.filter((id) => !this.#facts.has(id));
-    let next = 0;
-    const worker = async () => {
-      while (next < missing.length) {
-        const id = missing[next++]!;
-        // GET /api/conversations?messageId= covers both directions (the by-messageId path only knows OUTGOING).
-        const page = await this.#ip.conversations.list({ messageId: id, pageSize: 1 }, { signal }).byPage().next();
-        const c = page.value?.content[0];
-        if (c === undefined) continue;
-        if (this.#facts.size >= FACTS_CACHE) this.#facts.delete(this.#facts.keys().next().value!);
-        this.#facts.set(id, {
-          direction: c.direction,
-          serviceIdentifier: c.serviceIdentifier,
-          processIdentifier: c.processIdentifier,
-          documentIdentifier: c.documentIdentifier,
-        });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, missing.length) }, worker));
   }
 
   /** Publishes in chunks; resolves only when the broker confirmed every one. */
@@ -451,66 +272,6 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
   #pause(ms: number, signal: AbortSignal): Promise<void> {
     return this.#sleeper.sleep(ms, signal);
   }
-}
-
-/**
- * Resolves true once the connection is up, false after `ms`, on abort, or (with `stopOnError`) on the connection's
- * first error, so a refused connection is reported at once instead of after the whole window.
- */
-function waitForConnection(connection: Connection, ms: number, signal: AbortSignal, stopOnError: boolean): Promise<boolean> {
-  if (connection.ready) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const finish = (up: boolean) => {
-      clearTimeout(timer);
-      connection.off('connection', onUp);
-      connection.off('error', onError);
-      signal.removeEventListener('abort', onAbort);
-      resolve(up);
-    };
-    const onUp = () => finish(true);
-    const onError = () => {
-      if (stopOnError) finish(false);
-    };
-    const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(connection.ready), ms);
-    connection.on('connection', onUp);
-    connection.on('error', onError);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function validate(options: NotificationBridgeOptions): void {
-  if (!options || typeof options !== 'object')
-    throw new RequestValidationError('options', 'the bridge options are required: { ip, amqpUrl }');
-  if (!options.ip || typeof options.ip !== 'object')
-    throw new RequestValidationError('options.ip', 'an IntegrasjonspunktClient is required');
-  if (!isAmqpUrl(options.amqpUrl)) throw new RequestValidationError('options.amqpUrl', 'must be an amqp:// or amqps:// URL');
-  const pageSize = options.pageSize ?? 500;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2000)
-    throw new RequestValidationError('options.pageSize', 'must be a whole number from 1 to 2000');
-  for (const key of ['pollIntervalMs', 'safetyMarginMs'] as const) {
-    const value = options[key];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
-      throw new RequestValidationError(`options.${key}`, 'must be a number of milliseconds, 0 or more');
-  }
-  if (options.unroutable !== undefined && options.unroutable !== 'skip' && options.unroutable !== 'retry')
-    throw new RequestValidationError('options.unroutable', "must be 'skip' or 'retry'");
-  if (options.exchangeMode !== undefined && options.exchangeMode !== 'declare' && options.exchangeMode !== 'passive')
-    throw new RequestValidationError('options.exchangeMode', "must be 'declare' or 'passive'");
-}
-
-function backoff(failures: number, retry: NotificationBridgeOptions['retry']): number {
-  const min = retry?.minDelayMs ?? 500;
-  const max = retry?.maxDelayMs ?? 30_000;
-  const base = Math.min(max, min * 2 ** Math.min(failures - 1, 20));
-  return Math.round(base / 2 + (Math.random() * base) / 2);
-}
-
-function defaultSource(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.username = '';
-  url.password = '';
-  return url.toString().replace(/\/$/, '');
 }
 
 /**
@@ -582,3 +343,12 @@ function defaultSource(baseUrl: string): string {
 export function createNotificationBridge(options: NotificationBridgeOptions): NotificationBridge {
   return new Bridge(options);
 }
+
+export { BrokerUnreachableError, UnroutableNotificationError } from './bridge-errors.js';
+export type {
+  BridgeRetry,
+  NotificationBridge,
+  NotificationBridgeEvents,
+  NotificationBridgeOptions,
+  NotificationBridgeStats,
+} from './bridge-options.js';

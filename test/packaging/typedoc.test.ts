@@ -6,7 +6,12 @@ import { readPackageJson } from './consumer.js';
 describe('TypeDoc module names (scripts/typedoc-module-names.mjs)', () => {
   it("maps each entry point of package.json's exports to the import path users write", async () => {
     const pkg = (await readPackageJson()) as Parameters<typeof moduleNames>[0];
-    expect(moduleNames(pkg)).toEqual({ index: 'eformidling', mock: 'eformidling/mock', connector: 'eformidling/rabbitmq' });
+    expect(moduleNames(pkg)).toEqual({
+      index: 'eformidling',
+      mock: 'eformidling/mock',
+      connector: 'eformidling/rabbitmq',
+      schemas: 'eformidling/schemas',
+    });
   });
 
   it('renames the modules TypeDoc guessed from file paths when the project is resolved, and nothing else', () => {

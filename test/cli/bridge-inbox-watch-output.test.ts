@@ -36,7 +36,7 @@ let work: { path: string; remove(): Promise<void> };
 beforeAll(async () => {
   buildOnce();
   sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-  work = await tempDir('eformidling-cli-small-');
+  work = await tempDir('eformidling-cli-output-');
 }, 300_000);
 
 afterAll(async () => {
