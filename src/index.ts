@@ -120,10 +120,6 @@ export {
 export type { OutgoingListFilter, OutgoingResource, UploadOptions } from './resources/outgoing.js';
 export type { StatusesResource, StatusListFilter } from './resources/statuses.js';
 export type { SubscriptionsResource } from './resources/subscriptions.js';
-// Transitional: the schemas moved to `eformidling/schemas`. Kept here until the tests that still import them from
-// `eformidling` (test/models/sbd.test.ts, test/models/checks.test.ts, test/resources/outgoing.test.ts,
-// test/messages/builders.test.ts) import `eformidling/schemas`; then delete this line and run `npm run api`.
-export * from './schemas.js';
 
 // Sending.
 export {

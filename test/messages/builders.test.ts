@@ -14,8 +14,8 @@ import {
   RequestValidationError,
   STANDARDS,
   type StandardBusinessDocument,
-  StandardBusinessDocumentRequestSchema,
 } from 'eformidling';
+import { StandardBusinessDocumentRequestSchema } from 'eformidling/schemas';
 import { describe, expect, it } from 'vitest';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

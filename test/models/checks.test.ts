@@ -1,4 +1,5 @@
-import { avtalt, CapabilitiesSchema, StandardBusinessDocumentSchema } from 'eformidling';
+import { avtalt } from 'eformidling';
+import { CapabilitiesSchema, StandardBusinessDocumentSchema } from 'eformidling/schemas';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { isPlainCapabilities, isPlainSbd } from '../../src/models/checks.js';

@@ -7,10 +7,10 @@ import {
   processOf,
   receiverOf,
   type StandardBusinessDocument,
-  StandardBusinessDocumentRequestSchema,
   senderOf,
   typeOf,
 } from 'eformidling';
+import { StandardBusinessDocumentRequestSchema } from 'eformidling/schemas';
 import { describe, expect, it } from 'vitest';
 
 const base = (): StandardBusinessDocument =>

@@ -1,10 +1,5 @@
-import {
-  arkivmelding,
-  IntegrasjonspunktClient,
-  isEformidlingError,
-  MULTIPART_PART_LIMIT,
-  StandardBusinessDocumentRequestSchema,
-} from 'eformidling';
+import { arkivmelding, IntegrasjonspunktClient, isEformidlingError, MULTIPART_PART_LIMIT } from 'eformidling';
+import { StandardBusinessDocumentRequestSchema } from 'eformidling/schemas';
 import { describe, expect, it } from 'vitest';
 import { uploadTimeoutMs } from '../../src/resources/outgoing.js';
 import { isPlainRequestSbd } from '../../src/send/validate.js';
