@@ -19,7 +19,7 @@ import {
   type TransportOptions,
 } from './request.js';
 import { cancel, describeNetworkError, discard, parseJson, toApiError } from './response.js';
-import { type ResolvedRetry, resolveRetry, withRetry } from './retry.js';
+import { type ResolvedRetry, type RetryRunner, resolveRetry, withRetry } from './retry.js';
 import { createTlsFetch, type FetchLike, type TlsOptions } from './tls.js';
 import { buildUserAgent } from './user-agent.js';
 
@@ -120,12 +120,7 @@ export class Transport {
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
-  withRetry<T>(
-    fn: (attemptNumber: number) => Promise<T>,
-    options: { signal?: AbortSignal | undefined; shouldRetry?: (error: unknown) => boolean } = {},
-  ) {
-    return withRetry(fn, this.retry, options);
-  }
+  readonly withRetry: RetryRunner = (fn, options = {}) => withRetry(fn, this.retry, options);
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {

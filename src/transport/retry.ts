@@ -113,6 +113,19 @@ function retryable(error: unknown, policy: ResolvedRetry, shouldRetry: (error: u
   return retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs;
 }
 
+/** Options of a {@link RetryRunner}. @internal */
+export interface RetryRunOptions {
+  signal?: AbortSignal | undefined;
+  /** Narrows what is retried (default {@link isTransient}). */
+  shouldRetry?: ((error: unknown) => boolean) | undefined;
+}
+
+/**
+ * Runs `fn` under the client's retry policy: what workflows get (from the client) instead of the transport.
+ * @internal
+ */
+export type RetryRunner = <T>(fn: (attemptNumber: number) => Promise<T>, options?: RetryRunOptions) => Promise<T>;
+
 /**
  * Runs `attempt` with retries on transient failures. `shouldRetry` narrows what is retried (e.g. a POST that is
  * not safe to repeat). Every retry waits at least as long as the answer's `Retry-After` asks, up to
@@ -124,7 +137,7 @@ export function withRetry<T>(
   policy: ResolvedRetry,
   options: {
     signal?: AbortSignal | undefined;
-    shouldRetry?: (error: unknown) => boolean;
+    shouldRetry?: ((error: unknown) => boolean) | undefined;
     onRetry?: (error: unknown, attemptNumber: number, delayMs: number) => void;
   } = {},
 ): Promise<T> {

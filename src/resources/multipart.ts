@@ -156,7 +156,7 @@ async function* iterate(source: PartSource): AsyncGenerator<Chunk> {
 }
 
 /**
- * One-step send (`POST /api/messages/out/multipart`). Sent once, never retried here: the caller ({@link sendMessage})
+ * One-step send (`POST /api/messages/out/multipart`). Sent once, never retried here: the caller (`ip.send()`)
  * decides what a failure means (the IP commits create and upload before its send stage, so a send-stage 400 leaves
  * the message stored).
  * @internal
