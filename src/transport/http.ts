@@ -24,7 +24,7 @@ import { createTlsFetch, type FetchLike, type TlsOptions } from './tls.js';
 import { buildUserAgent } from './user-agent.js';
 
 export type { BodySource, HttpRequest, Query, ReadContext, RequestOptions, TransportOptions } from './request.js';
-export { parseJson, readText, toIssues } from './response.js';
+export { parseJson, type ReadLimits, readBytes, readText, toIssues } from './response.js';
 
 /**
  * How an attempt's response is read. `covered`: the attempt's timer runs until `read` has finished (small bodies);

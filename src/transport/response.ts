@@ -12,25 +12,33 @@ import type { ReadContext } from './request.js';
 
 const decoder = new TextDecoder();
 
+/** What a body read is held to: a deadline (`remainingMs`, then `timeout()`) and the caller's signal. @internal */
+export type ReadLimits = Pick<ReadContext, 'remainingMs' | 'timeout' | 'signal'>;
+
 /**
- * Reads a body as text, at most `limit` bytes (the rest is cancelled). With a context (a custom reader's), the read is
- * held to the attempt's remaining time and the caller's signal; the built-in readers are covered by the attempt.
+ * Reads a body into memory, at most `limit` bytes (the rest is cancelled). With `limits` (a custom reader's
+ * {@link ReadContext}), the read is held to the remaining time, rejecting with `limits.timeout()`, and to the
+ * caller's signal, rejecting with its reason; the built-in readers are covered by the attempt's own timer.
  * This is the SDK's one "read a body under a timer and a signal".
  * @internal
  */
-export async function readText(res: Response, ctx?: ReadContext, limit = Number.POSITIVE_INFINITY): Promise<string> {
-  if (!res.body) return '';
-  if (!ctx && limit === Number.POSITIVE_INFINITY) return res.text();
-  const reader = res.body.getReader();
+export async function readBytes(
+  body: ReadableStream<Uint8Array> | null,
+  limits?: ReadLimits,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
   let timedOut = false;
-  const timer = ctx
+  const timer = limits
     ? setTimeout(() => {
         timedOut = true;
-        reader.cancel(ctx.timeout()).catch(() => {});
-      }, ctx.remainingMs)
+        reader.cancel(limits.timeout()).catch(() => {});
+      }, limits.remainingMs)
     : undefined;
-  const onAbort = () => reader.cancel(ctx?.signal?.reason).catch(() => {});
-  ctx?.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = limits?.signal;
+  const onAbort = () => reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -42,15 +50,27 @@ export async function readText(res: Response, ctx?: ReadContext, limit = Number.
     }
     if (size >= limit) await reader.cancel().catch(() => {});
   } catch (error) {
-    if (timedOut && ctx) throw ctx.timeout();
+    if (timedOut && limits) throw limits.timeout();
     throw error;
   } finally {
     clearTimeout(timer);
-    ctx?.signal?.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
   }
-  if (timedOut && ctx) throw ctx.timeout();
-  if (ctx?.signal?.aborted) throw ctx.signal.reason;
-  return decoder.decode(Buffer.concat(chunks, size));
+  // A cancelled stream ends its pending read as done: the flags tell a cut-off body from a complete one.
+  if (timedOut && limits) throw limits.timeout();
+  if (signal?.aborted) throw signal.reason;
+  const first = chunks[0];
+  return chunks.length === 1 && first ? Buffer.from(first.buffer, first.byteOffset, first.byteLength) : Buffer.concat(chunks, size);
+}
+
+/**
+ * Reads a body as text, at most `limit` bytes (see {@link readBytes}).
+ * @internal
+ */
+export async function readText(res: Response, ctx?: ReadLimits, limit = Number.POSITIVE_INFINITY): Promise<string> {
+  if (!res.body) return '';
+  if (!ctx && limit === Number.POSITIVE_INFINITY) return res.text();
+  return decoder.decode(await readBytes(res.body, ctx, limit));
 }
 
 /** Largest body {@link discard} reads (to keep the connection) rather than cancels. */

@@ -1,6 +1,7 @@
 import pRetry from 'p-retry';
 import { isApiError, isConnectionError, isRequestValidationError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
+import { MAX_TIMER_MS } from './request.js';
 
 /**
  * The retry policy: the only retry layer in the SDK (ky's own retry is off).
@@ -89,8 +90,6 @@ function delayOption(value: number | undefined, key: 'minDelayMs' | 'maxDelayMs'
   }
   return value;
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The `Retry-After` of an answer, in ms, when it sent one. */
 function retryAfterOf(error: unknown): number | undefined {
