@@ -26,6 +26,9 @@ import { buildUserAgent } from './user-agent.js';
 export type { BodySource, HttpRequest, Query, ReadContext, RequestOptions, TransportOptions } from './request.js';
 export { parseJson, type ReadLimits, readBytes, readText, toIssues } from './response.js';
 
+const NO_REDIRECTS =
+  'the SDK never follows a redirect (the integrasjonspunkt does not send one): set baseUrl to the address the IP answers on';
+
 /**
  * How an attempt's response is read. `covered`: the attempt's timer runs until `read` has finished (small bodies);
  * otherwise it ends when the headers have arrived and `read` times its own reads (a streamed download).
@@ -201,8 +204,15 @@ export class Transport {
       // An abort during the awaits above (auth, a body factory) came before the listener.
       signal?.throwIfAborted();
       // Redirects are never followed: fetch would carry every header but Authorization (an API-key header included)
-      // to the other host. A 3xx is reported below.
-      const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers, signal: controller.signal, redirect: 'manual' };
+      // to the other host. Without a body a 3xx comes back ('manual') and is reported below with its Location. With a
+      // body, 'error': in any other mode fetch clones the request, and the clone's tee holds the whole body in memory
+      // (a 1 GiB upload grew RSS by 1 GiB); a 3xx then fails inside fetch and is reported by #mapFailure.
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: req.method,
+        headers,
+        signal: controller.signal,
+        redirect: body === undefined ? 'manual' : 'error',
+      };
       if (body !== undefined) init.body = body;
       if (req.upload) init.duplex = 'half';
       const res = await this.#fetch(url, init);
@@ -223,7 +233,7 @@ export class Transport {
           body: undefined,
           message:
             `${req.method} ${req.path} was redirected (${status})${location ? ` to ${redactUrl(cleanServerText(location, 300))}` : ''}; ` +
-            'the SDK never follows a redirect (the integrasjonspunkt does not send one): set baseUrl to the address the IP answers on',
+            NO_REDIRECTS,
         });
       }
       const ctx: ReadContext = {
@@ -269,6 +279,16 @@ export class Transport {
       });
     }
     const cause = (error as { cause?: unknown })?.cause ?? error;
+    if ((cause as { message?: unknown })?.message === 'unexpected redirect') {
+      // fetch's answer to a 3xx in redirect mode 'error' (requests with a body): a definite answer, not a lost one.
+      return ApiError.from({
+        status: 300,
+        method: req.method,
+        url,
+        body: undefined,
+        message: `${req.method} ${req.path} was redirected (3xx); ${NO_REDIRECTS}`,
+      });
+    }
     const detail = describeNetworkError(cause);
     return new ConnectionError(`${req.method} ${req.path} failed: ${detail}`, { cause: error, method: req.method, url });
   }

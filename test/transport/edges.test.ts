@@ -75,10 +75,10 @@ const API_KEY = 'gravitee-secret-4f1c9a';
 const PASSWORD = 'hemmelig-passord-77';
 const BASIC = Buffer.from(`fagsystem:${PASSWORD}`).toString('base64');
 
-/** The two paths: no `fetch` option takes the direct path; a `fetch` option takes the fetch path. */
+/** The global fetch, and a fetch given to the client. */
 const PATHS: Array<[string, Partial<IntegrasjonspunktClientOptions>]> = [
-  ['direct path', {}],
-  ['fetch path', { fetch: (input, init) => globalThis.fetch(input, init) }],
+  ['global fetch', {}],
+  ['a fetch given to the client', { fetch: (input, init) => globalThis.fetch(input, init) }],
 ];
 
 describe.each(PATHS)('redirects (%s)', (_name, extra) => {
