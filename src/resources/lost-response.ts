@@ -1,5 +1,6 @@
+import { isAmbiguous, isTransient } from '../errors/classify.js';
 import { isApiError } from '../errors.js';
-import { isAmbiguous, isTransient, type RetryRunner } from '../transport/retry.js';
+import type { RetryRunner } from '../transport/retry.js';
 
 /**
  * A POST that must not take effect twice (a create, a one-step send), retried without duplicates. The IP answers a

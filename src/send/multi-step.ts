@@ -1,6 +1,6 @@
+import { isAmbiguous, isRefusal } from '../errors/classify.js';
 import { isApiError } from '../errors.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
-import { isAmbiguous, isRefusal } from '../transport/retry.js';
 import type { Upload } from '../uploads.js';
 import { SendError } from './errors.js';
 import { failSend } from './failure.js';

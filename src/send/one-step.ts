@@ -1,7 +1,7 @@
+import { isRefusal, isTransient } from '../errors/classify.js';
 import { isApiError, isRequestValidationError } from '../errors.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
 import { postGuarded } from '../resources/lost-response.js';
-import { isRefusal, isTransient } from '../transport/retry.js';
 import { isReplayableContent, type Upload } from '../uploads.js';
 import { SendError } from './errors.js';
 import { failSend } from './failure.js';
