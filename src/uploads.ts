@@ -146,13 +146,13 @@ export function isFileContent(content: UploadContent): content is FileContent {
  * stream can be sent only once. The one "replayable?" check for uploads.
  * @internal
  */
-export function isReplayableContent(content: UploadContent): boolean {
+export function isReplayableContent(content: unknown): boolean {
   return (
     typeof content === 'string' ||
     content instanceof Uint8Array ||
     content instanceof ArrayBuffer ||
     content instanceof Blob ||
-    isFileContent(content)
+    isFileContent(content as UploadContent)
   );
 }
 

@@ -1,5 +1,6 @@
 import { EformidlingError, RequestValidationError, type TimeoutError } from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
+import { isReplayableContent } from '../uploads.js';
 import type { AuthOption } from './auth.js';
 import type { Logger } from './logger.js';
 import type { RetryOptions } from './retry.js';
@@ -82,15 +83,7 @@ export function isTimerMs(value: unknown): value is number {
  * (a factory): the one check behind "may this request be retried?". @internal
  */
 export function isReplayableBody(body: unknown): boolean {
-  return (
-    body === undefined ||
-    typeof body === 'function' ||
-    typeof body === 'string' ||
-    body instanceof Uint8Array ||
-    body instanceof ArrayBuffer ||
-    body instanceof Blob ||
-    body instanceof URLSearchParams
-  );
+  return body === undefined || typeof body === 'function' || body instanceof URLSearchParams || isReplayableContent(body);
 }
 
 /** The per-call options' problem, if any (a bad `timeoutMs` would time out at once, a bad `signal` fail late). @internal */
