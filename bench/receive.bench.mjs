@@ -1,6 +1,8 @@
 // Receiving: (1) throughput of 1 KB messages through the SDK's receive loop vs a raw-fetch peek/pop/delete loop
 // against the same local server (target >= 0.95x); (2) a 1 GiB ASiC-E downloaded and extracted to disk by the SDK
-// vs a raw streamed download to disk: peak RSS growth, each in its own child process (target: SDK <= raw + 16 MiB).
+// vs a raw streamed download to disk: peak RSS growth, each in its own child process (target: SDK <= raw + 16 MiB);
+// (3) the same 1 GiB downloaded to disk by `incoming.pop()` + `saveTo()` vs the raw streaming pipe: throughput
+// (target >= 0.9x).
 // The server runs in a child process too, so it does not share the client's event loop.
 //
 // Modes: `node bench/receive.bench.mjs` runs everything; `--server` and `--child <sdk|raw>` are used internally.
@@ -172,6 +174,46 @@ function runChild(kind, env) {
   });
 }
 
+/**
+ * (3) 1 GiB download to disk: `ip.incoming.pop(id)` + `saveTo(path)` vs the raw streaming pipe
+ * `pipeline(Readable.fromWeb(res.body), createWriteStream(path))`, alternating rounds in this process, median rate.
+ */
+async function downloadToDisk(base, work, rounds = 3) {
+  const { IntegrasjonspunktClient } = await import('../dist/index.js');
+  const ip = new IntegrasjonspunktClient({ baseUrl: base, timeoutMs: 120_000 });
+  const target = join(work, 'download.zip');
+  const once = {
+    raw: async () => {
+      const res = await fetch(`${base}/api/messages/in/pop/${randomUUID()}`);
+      await pipeline(Readable.fromWeb(res.body), createWriteStream(target));
+    },
+    sdk: async () => {
+      const download = await ip.incoming.pop(randomUUID());
+      await download.saveTo(target);
+    },
+  };
+  const rates = { raw: [], sdk: [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const kind of i % 2 ? ['sdk', 'raw'] : ['raw', 'sdk']) {
+      await rm(target, { force: true });
+      const t0 = performance.now();
+      await once[kind]();
+      const seconds = (performance.now() - t0) / 1000;
+      if ((await stat(target)).size < BIG) throw new Error(`${kind}: short download`);
+      rates[kind].push(BIG / 1024 / 1024 / seconds);
+    }
+  }
+  await rm(target, { force: true });
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return row({
+    name: '1 GiB download to disk (pop + saveTo vs raw fetch piped to a file), throughput',
+    value: median(rates.sdk),
+    baseline: median(rates.raw),
+    unit: 'MiB/s',
+    target: 0.9,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 export default async function run() {
   const { IntegrasjonspunktClient } = await import('../dist/index.js');
@@ -248,6 +290,7 @@ export default async function run() {
         target: '+16',
         pass: sdk.growthMiB <= raw.growthMiB + 16,
       });
+      rows.push(await downloadToDisk(big.base, work));
     } finally {
       big.stop();
     }

@@ -5,12 +5,14 @@ import { createReceiveLoop, type MessageHandler, type ReceiveLoop, type ReceiveO
 import { CapabilitiesResource } from './resources/capabilities.js';
 import { ConversationsResource } from './resources/conversations.js';
 import { IncomingResource } from './resources/incoming.js';
+import { ManageResource } from './resources/manage.js';
 import { OutgoingResource } from './resources/outgoing.js';
 import { StatusesResource } from './resources/statuses.js';
 import { SubscriptionsResource } from './resources/subscriptions.js';
 import {
   type ResumeSendOptions,
   resumeSend,
+  type SendContext,
   type SendInput,
   type SendOptions,
   type SendToOptions,
@@ -99,9 +101,12 @@ export class IntegrasjonspunktClient {
   readonly conversations: ConversationsResource;
   /** `/api/subscriptions`. */
   readonly subscriptions: SubscriptionsResource;
-  /** @internal */
-  readonly transport: Transport;
+  /** `/manage`: the IP's health and build information (Spring Boot Actuator). */
+  readonly manage: ManageResource;
+  // The engine under the resources: private, so only the resources (and through them the workflows) send requests.
+  readonly #transport: Transport;
   readonly #options: IntegrasjonspunktClientOptions;
+  #sendContext: SendContext | undefined;
 
   /**
    * @throws {@link RequestValidationError} naming the option when an option is not valid (nothing is sent).
@@ -109,28 +114,54 @@ export class IntegrasjonspunktClient {
   constructor(options: IntegrasjonspunktClientOptions) {
     if (!options || typeof options !== 'object') throw new RequestValidationError('options', 'are required: { baseUrl, ... }');
     this.#options = { ...options };
-    this.transport = new Transport(options);
-    this.capabilities = new CapabilitiesResource(this.transport);
-    this.outgoing = new OutgoingResource(this.transport);
-    this.incoming = new IncomingResource(this.transport);
-    this.statuses = new StatusesResource(this.transport);
-    this.conversations = new ConversationsResource(this.transport);
-    this.subscriptions = new SubscriptionsResource(this.transport);
+    const transport = new Transport(options);
+    this.#transport = transport;
+    this.capabilities = new CapabilitiesResource(transport);
+    this.outgoing = new OutgoingResource(transport);
+    this.incoming = new IncomingResource(transport);
+    this.statuses = new StatusesResource(transport);
+    this.conversations = new ConversationsResource(transport);
+    this.subscriptions = new SubscriptionsResource(transport);
+    this.manage = new ManageResource(transport);
+  }
+
+  /**
+   * The transport, for the two callers that have not moved to resources and options yet (`tracking/tracker.ts` reads
+   * its logger, `cli/commands/health.ts` its requests). Remove once they have.
+   * @internal
+   * @deprecated
+   */
+  get transport(): Transport {
+    return this.#transport;
+  }
+
+  /** What the send workflow gets: the resources it calls, the retry policy, the logger and the identifier rules. */
+  get #send(): SendContext {
+    const transport = this.#transport;
+    this.#sendContext ??= {
+      outgoing: this.outgoing,
+      conversations: this.conversations,
+      capabilities: this.capabilities,
+      retry: transport.withRetry,
+      logger: transport.logger,
+      identifiers: transport.identifiers,
+    };
+    return this.#sendContext;
   }
 
   /** The normalised base URL. */
   get baseUrl(): string {
-    return this.transport.baseUrl;
+    return this.#transport.baseUrl;
   }
 
   /** The `User-Agent` sent on every request. */
   get userAgent(): string {
-    return this.transport.userAgent;
+    return this.#transport.userAgent;
   }
 
   /** Whether an organisation number with a wrong check digit is refused (see the `strictIdentifiers` option). */
   get strictIdentifiers(): boolean {
-    return this.transport.identifiers.strict === true;
+    return this.#transport.identifiers.strict === true;
   }
 
   /**
@@ -157,7 +188,7 @@ export class IntegrasjonspunktClient {
    * ```
    */
   send(input: SendInput, options?: SendOptions): Promise<StandardBusinessDocument> {
-    return sendMessage(this, input, options);
+    return sendMessage(this.#send, input, options);
   }
 
   /**
@@ -168,7 +199,7 @@ export class IntegrasjonspunktClient {
    * @throws {@link NotFoundError} when the message is unknown or was already transmitted.
    */
   resumeSend(messageId: string, files?: readonly Upload[], options?: ResumeSendOptions): Promise<StandardBusinessDocument> {
-    return resumeSend(this, messageId, files, options);
+    return resumeSend(this.#send, messageId, files, options);
   }
 
   /**
@@ -188,7 +219,7 @@ export class IntegrasjonspunktClient {
     files?: readonly Upload[],
     options?: SendToOptions,
   ): Promise<StandardBusinessDocument> {
-    return sendTo(this, receiver, message, files, options);
+    return sendTo(this.#send, receiver, message, files, options);
   }
 
   /**

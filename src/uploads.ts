@@ -142,6 +142,21 @@ export function isFileContent(content: UploadContent): content is FileContent {
 }
 
 /**
+ * True when the content can be read again for another attempt (text, bytes, a Blob, a file from `fromPath()`); a
+ * stream can be sent only once. The one "replayable?" check for uploads.
+ * @internal
+ */
+export function isReplayableContent(content: unknown): boolean {
+  return (
+    typeof content === 'string' ||
+    content instanceof Uint8Array ||
+    content instanceof ArrayBuffer ||
+    content instanceof Blob ||
+    isFileContent(content as UploadContent)
+  );
+}
+
+/**
  * Turns upload content into a fetch body without reading streams or files into memory.
  * @internal
  */

@@ -1,4 +1,4 @@
-import { RequestValidationError } from '../errors.js';
+import { isNotFoundError, RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { type Conversation, ConversationSchema } from '../models/conversation.js';
 import type { Direction, ServiceIdentifier } from '../models/status.js';
@@ -88,6 +88,27 @@ export class ConversationsResource extends Resource {
     return this.call(() => {
       checkString(messageId, 'messageId');
       return this.transport.json({ method: 'GET', path: path`/api/conversations/messageId/${messageId}` }, ConversationSchema, options);
+    });
+  }
+
+  /**
+   * The outgoing conversation of a messageId, or `null` when the IP has none (404): one request, not retried (a look
+   * inside a retried attempt must not retry on its own).
+   * @internal
+   */
+  lookupByMessageId(messageId: string, options: RequestOptions = {}): Promise<Conversation | null> {
+    return this.call(async () => {
+      checkString(messageId, 'messageId');
+      try {
+        return await this.transport.json(
+          { method: 'GET', path: path`/api/conversations/messageId/${messageId}`, retry: false },
+          ConversationSchema,
+          options,
+        );
+      } catch (error) {
+        if (isNotFoundError(error)) return null;
+        throw error;
+      }
     });
   }
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { isApiError, RequestValidationError } from '../errors.js';
+import { isApiError, isNotFoundError, RequestValidationError } from '../errors.js';
 import { path } from '../internal/path.js';
 import { type StandardBusinessDocument, StandardBusinessDocumentRequestSchema, StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
-import { sendMultipart } from '../send/multipart.js';
-import { findOutgoing } from '../send/outcome.js';
 import { type RequestOptions, toIssues } from '../transport/http.js';
-import { isAmbiguous } from '../transport/retry.js';
 import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
+import { postGuarded } from './lost-response.js';
+import { type SendProgress, sendMultipart } from './multipart.js';
 import { checkString, identifierQuery, Resource } from './resource.js';
 
 /** Filters for `GET /api/messages/out` (NextMoveMessageOutController). @category Resources */
@@ -49,34 +48,39 @@ export class OutgoingResource extends Resource {
   async create(sbd: StandardBusinessDocument, options: RequestOptions = {}): Promise<StandardBusinessDocument> {
     const body = withMessageId(validateSbd(sbd));
     const messageId = body.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
-    // True while an earlier attempt may have created the message. Each look is one request inside the attempt, so
-    // the retry policy stays the only retry layer.
-    let unresolved = false;
-    return this.transport.withRetry(
-      async (attempt) => {
-        if (unresolved) {
-          const stored = await findOutgoing(this.transport, messageId, options);
-          if (stored) return stored;
-          unresolved = false;
-        }
-        try {
-          return await this.transport.json(
-            { method: 'POST', path: '/api/messages/out', json: body, retry: false },
-            StandardBusinessDocumentSchema,
-            options,
-          );
-        } catch (error) {
-          if (attempt > 1 && isApiError(error) && error.exception === 'MessageAlreadyExistsException') {
-            // An earlier attempt got through after all (its answer was lost, or it was still running when we looked).
-            const stored = await findOutgoing(this.transport, messageId, options);
-            if (stored) return stored;
-          }
-          if (isAmbiguous(error)) unresolved = true;
-          throw error;
-        }
-      },
-      { signal: options.signal },
-    );
+    const result = await postGuarded(this.transport.withRetry, {
+      post: () =>
+        this.transport.json(
+          { method: 'POST', path: '/api/messages/out', json: body, retry: false },
+          StandardBusinessDocumentSchema,
+          options,
+        ),
+      look: () => this.lookup(messageId, options),
+      signal: options.signal,
+    });
+    if ('failed' in result) throw result.failed;
+    return 'posted' in result ? result.posted : result.found;
+  }
+
+  /**
+   * The message as stored in the outgoing queue, or `null` when the IP does not have it (404): one request, not
+   * retried unless `retry` (a look inside a retried attempt must not retry on its own).
+   * @internal
+   */
+  lookup(messageId: string, options: RequestOptions = {}, retry = false): Promise<StandardBusinessDocument | null> {
+    return this.call(async () => {
+      checkString(messageId, 'messageId');
+      try {
+        return await this.transport.json(
+          { method: 'GET', path: path`/api/messages/out/${messageId}`, retry },
+          StandardBusinessDocumentSchema,
+          options,
+        );
+      } catch (error) {
+        if (isNotFoundError(error)) return null;
+        throw error;
+      }
+    });
   }
 
   /**
@@ -145,7 +149,20 @@ export class OutgoingResource extends Resource {
    * upload commit before the send stage in NextMoveMessageOutController.createAndSendMessage); `ip.send()` cleans that up for you.
    */
   sendMultipart(sbd: StandardBusinessDocument, files: readonly Upload[], options: RequestOptions = {}): Promise<StandardBusinessDocument> {
-    return this.call(() => sendMultipart(this.transport, withMessageId(validateSbd(sbd)), files, options));
+    return this.call(() => this.postMultipart(withMessageId(validateSbd(sbd)), files, options));
+  }
+
+  /**
+   * {@link sendMultipart} of an SBD already validated and given its messageId (by `ip.send()`), with upload progress.
+   * Sent once, never retried here.
+   * @internal
+   */
+  postMultipart(
+    sbd: StandardBusinessDocument,
+    files: readonly Upload[],
+    options: RequestOptions & { onProgress?: ((progress: SendProgress) => void) | undefined } = {},
+  ): Promise<StandardBusinessDocument> {
+    return this.call(() => sendMultipart(this.transport, sbd, files, options));
   }
 
   /** A created-but-not-sent message. @throws {@link NotFoundError} when unknown or already transmitted. */

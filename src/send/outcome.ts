@@ -1,13 +1,12 @@
-import { isNotFoundError } from '../errors.js';
-import { path } from '../internal/path.js';
 import { sleep } from '../internal/sleep.js';
-import { type Conversation, ConversationSchema } from '../models/conversation.js';
-import { type StandardBusinessDocument, StandardBusinessDocumentSchema } from '../models/sbd.js';
-import type { RequestOptions, Transport } from '../transport/http.js';
+import type { StandardBusinessDocument } from '../models/sbd.js';
+import type { RequestOptions } from '../transport/http.js';
+import type { SendContext } from './options.js';
 
 /**
  * Looking at the IP after a request that got no clear answer: did it take effect? Every look is one request with no
- * retries of its own, so it can run inside a retried attempt (one retry layer) or in the polling loop below.
+ * retries of its own (`outgoing.lookup()`, `conversations.lookupByMessageId()`), so it can run inside a retried
+ * attempt (one retry layer) or in the polling loop below.
  * @module
  */
 
@@ -25,40 +24,11 @@ export type MessageState =
   | { state: 'stored'; sbd: StandardBusinessDocument }
   | { state: 'taken'; sbd: StandardBusinessDocument | undefined };
 
+/** The resources a look needs. @internal */
+export type Lookups = Pick<SendContext, 'outgoing' | 'conversations'>;
+
 /** Statuses the IP records only after it took the send (NextMoveSender, DeadLetterQueueHandler, the receipts). */
 const TAKEN_STATUSES: ReadonlySet<string> = new Set(['SENDT', 'MOTTATT', 'LEVERT', 'LEST', 'FEIL', 'ANNET']);
-
-/** The message as stored in the outgoing queue, or `null` (404). One request, not retried. @internal */
-export async function findOutgoing(
-  transport: Transport,
-  messageId: string,
-  options: RequestOptions,
-): Promise<StandardBusinessDocument | null> {
-  try {
-    return await transport.json(
-      { method: 'GET', path: path`/api/messages/out/${messageId}`, retry: false },
-      StandardBusinessDocumentSchema,
-      options,
-    );
-  } catch (error) {
-    if (isNotFoundError(error)) return null;
-    throw error;
-  }
-}
-
-/** The outgoing conversation of a message, or `null` (404). One request, not retried. */
-async function findConversation(transport: Transport, messageId: string, options: RequestOptions): Promise<Conversation | null> {
-  try {
-    return await transport.json(
-      { method: 'GET', path: path`/api/conversations/messageId/${messageId}`, retry: false },
-      ConversationSchema,
-      options,
-    );
-  } catch (error) {
-    if (isNotFoundError(error)) return null;
-    throw error;
-  }
-}
 
 /**
  * Looks the message up: the outgoing queue first, then its conversation. With `created` (the caller knows the
@@ -66,10 +36,10 @@ async function findConversation(transport: Transport, messageId: string, options
  * the conversation is asked only while the message is still queued. Throws when a look gets no answer.
  * @internal
  */
-export async function probe(transport: Transport, messageId: string, options: RequestOptions, created: boolean): Promise<MessageState> {
-  const sbd = await findOutgoing(transport, messageId, options);
+export async function probe(ip: Lookups, messageId: string, options: RequestOptions, created: boolean): Promise<MessageState> {
+  const sbd = await ip.outgoing.lookup(messageId, options);
   if (sbd === null && created) return { state: 'taken', sbd: undefined };
-  const conversation = await findConversation(transport, messageId, options);
+  const conversation = await ip.conversations.lookupByMessageId(messageId, options);
   if (sbd === null) return conversation === null ? { state: 'absent' } : { state: 'taken', sbd: undefined };
   const taken = conversation?.messageStatuses?.some((s) => TAKEN_STATUSES.has(s.status)) === true;
   return taken ? { state: 'taken', sbd } : { state: 'stored', sbd };
@@ -94,18 +64,14 @@ export interface AwaitOutcomeOptions {
  * `undefined` when no look got an answer.
  * @internal
  */
-export async function awaitOutcome(
-  transport: Transport,
-  messageId: string,
-  options: AwaitOutcomeOptions,
-): Promise<MessageState | undefined> {
+export async function awaitOutcome(ip: Lookups, messageId: string, options: AwaitOutcomeOptions): Promise<MessageState | undefined> {
   const deadline = performance.now() + options.waitMs;
   const lookOptions: RequestOptions = { timeoutMs: options.timeoutMs, signal: options.signal };
   let pause = Math.min(1000, Math.max(10, Math.round(options.waitMs / 20)));
   let last: MessageState | undefined;
   for (;;) {
     try {
-      last = await probe(transport, messageId, lookOptions, options.created);
+      last = await probe(ip, messageId, lookOptions, options.created);
       if (last.state !== 'stored') return last;
     } catch {
       // A look without an answer: keep the last state seen and look again.

@@ -3,9 +3,9 @@ import { RequestValidationError } from '../errors.js';
 import { TYPES_WITHOUT_FILES } from '../models/business-messages.js';
 import { type IdentifierOptions, parseIdentifier } from '../models/identifiers.js';
 import { businessMessageIssues, businessMessageOf, expiryOf, type StandardBusinessDocument, typeOf } from '../models/sbd.js';
+import { MULTIPART_PART_LIMIT, sizeOf } from '../resources/multipart.js';
 import { validateSbd } from '../resources/outgoing.js';
 import { isFileContent, type Upload } from '../uploads.js';
-import { MULTIPART_PART_LIMIT, sizeOf } from './multipart.js';
 
 /** Largest `arkivmelding.xml` read into memory to check its `referanseDokumentfil` entries. */
 const MAX_ARKIVMELDING_XML = 16 * 1024 * 1024;

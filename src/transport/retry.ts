@@ -1,6 +1,8 @@
 import pRetry from 'p-retry';
-import { isApiError, isConnectionError, isRequestValidationError, RequestValidationError } from '../errors.js';
+import { isTransient } from '../errors/classify.js';
+import { isApiError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
+import { MAX_TIMER_MS } from './request.js';
 
 /**
  * The retry policy: the only retry layer in the SDK (ky's own retry is off).
@@ -17,36 +19,7 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
-/** Statuses worth another attempt. */
-export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
-
-/** True for errors that another attempt may cure: no response, or 408/429/502/503/504. */
-export function isTransient(error: unknown): boolean {
-  if (isApiError(error)) return RETRY_STATUSES.has(error.status);
-  return isConnectionError(error);
-}
-
-/**
- * Statuses that say the server did not process the request: 408 (it did not get the whole request), 429 (too many
- * requests) and 503 (unavailable). Repeating a request that was refused is safe even when it is not idempotent.
- * @internal
- */
-export const REFUSAL_STATUSES: ReadonlySet<number> = new Set([408, 429, 503]);
-
-/** True when the IP (or a gateway in front of it) refused the request without processing it. @internal */
-export function isRefusal(error: unknown): boolean {
-  return isApiError(error) && REFUSAL_STATUSES.has(error.status);
-}
-
-/**
- * True when a request may or may not have taken effect: no answer (reset, timeout, a body that broke off or did not
- * parse) or a gateway's 502/504, which can come after the IP processed the request.
- * @internal
- */
-export function isAmbiguous(error: unknown): boolean {
-  if (isApiError(error)) return error.status === 502 || error.status === 504;
-  return !isRequestValidationError(error);
-}
+export { isAmbiguous, isRefusal, isTransient, REFUSAL_STATUSES, RETRY_STATUSES } from '../errors/classify.js';
 
 /** @internal */
 export interface ResolvedRetry {
@@ -90,8 +63,6 @@ function delayOption(value: number | undefined, key: 'minDelayMs' | 'maxDelayMs'
   return value;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** The `Retry-After` of an answer, in ms, when it sent one. */
 function retryAfterOf(error: unknown): number | undefined {
   return isApiError(error) ? error.retryAfterMs : undefined;
@@ -113,6 +84,19 @@ function retryable(error: unknown, policy: ResolvedRetry, shouldRetry: (error: u
   return retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs;
 }
 
+/** Options of a {@link RetryRunner}. @internal */
+export interface RetryRunOptions {
+  signal?: AbortSignal | undefined;
+  /** Narrows what is retried (default {@link isTransient}). */
+  shouldRetry?: ((error: unknown) => boolean) | undefined;
+}
+
+/**
+ * Runs `fn` under the client's retry policy: what workflows get (from the client) instead of the transport.
+ * @internal
+ */
+export type RetryRunner = <T>(fn: (attemptNumber: number) => Promise<T>, options?: RetryRunOptions) => Promise<T>;
+
 /**
  * Runs `attempt` with retries on transient failures. `shouldRetry` narrows what is retried (e.g. a POST that is
  * not safe to repeat). Every retry waits at least as long as the answer's `Retry-After` asks, up to
@@ -124,7 +108,7 @@ export function withRetry<T>(
   policy: ResolvedRetry,
   options: {
     signal?: AbortSignal | undefined;
-    shouldRetry?: (error: unknown) => boolean;
+    shouldRetry?: ((error: unknown) => boolean) | undefined;
     onRetry?: (error: unknown, attemptNumber: number, delayMs: number) => void;
   } = {},
 ): Promise<T> {

@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
 import { RequestValidationError } from '../errors.js';
-import { loadUndici } from './direct.js';
 
 /**
  * TLS settings for an IP with a private CA or mutual TLS. Certificate verification is always on.
@@ -21,18 +20,30 @@ export interface TlsOptions {
 
 export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+
 /**
- * The undici `Agent` that verifies the IP's certificate against `tls.ca` and presents a client certificate, created
- * on the first request. Both the `fetch` path and the direct path of a client with `tls` go through it.
- * @internal
+ * Loads the `undici` package once, on the first request of a client with `tls` (Node's global `fetch` takes no
+ * per-request CA or client certificate). Loading it installs a global dispatcher of its own when none is set yet,
+ * which Node's `fetch` would then use as well; so Node's own one is put in place first, exactly as the application's
+ * first `fetch` would (touching the lazy `Headers` global loads Node's bundled undici, which sets it).
  */
-export interface TlsAgent {
-  /** The agent, once the `undici` package has been loaded; a promise the first time. */
-  agent(): Dispatcher | Promise<Dispatcher>;
+function loadUndici(): Promise<Undici> {
+  undici ??= (async () => {
+    void globalThis.Headers;
+    return import('undici');
+  })();
+  return undici;
 }
 
-/** @internal */
-export function createTlsAgent(tls: TlsOptions): TlsAgent {
+/**
+ * A fetch for an IP with a private CA or mutual TLS: undici's own `fetch` with an `Agent` (created on the first
+ * request) that verifies the IP's certificate against `tls.ca` and presents a client certificate. It hands back a
+ * standard `Response`. Certificate verification cannot be switched off.
+ * @internal
+ */
+export function createTlsFetch(tls: TlsOptions): FetchLike {
   const rejectUnauthorized = (tls as { rejectUnauthorized?: unknown }).rejectUnauthorized;
   if (rejectUnauthorized === false) {
     throw new RequestValidationError(
@@ -40,39 +51,22 @@ export function createTlsAgent(tls: TlsOptions): TlsAgent {
       "certificate verification cannot be switched off; give the IP's CA in tls.ca instead",
     );
   }
-  let ready: Dispatcher | undefined;
-  let loading: Promise<Dispatcher> | undefined;
-  return {
-    agent() {
-      if (ready) return ready;
-      loading ??= (async () => {
-        const undici = await loadUndici();
-        ready = new undici.Agent({
-          connect: {
-            ca: tls.ca,
-            cert: tls.cert,
-            key: tls.key,
-            passphrase: tls.passphrase,
-            servername: tls.servername,
-            rejectUnauthorized: true,
-          },
-        });
-        return ready;
-      })();
-      return loading;
-    },
-  };
-}
-
-/**
- * A fetch over the TLS agent. Node's global fetch takes no per-request CA, so this goes through the `undici`
- * package's own fetch with the agent as dispatcher, and hands back a standard `Response`.
- * @internal
- */
-export function createTlsFetch(tls: TlsAgent): FetchLike {
+  let agent: Promise<Dispatcher> | undefined;
   return async (input, init) => {
-    const agent = await tls.agent();
-    const { fetch } = await loadUndici();
+    const { fetch, Agent } = await loadUndici();
+    agent ??= Promise.resolve(
+      new Agent({
+        connect: {
+          ca: tls.ca,
+          cert: tls.cert,
+          key: tls.key,
+          passphrase: tls.passphrase,
+          servername: tls.servername,
+          rejectUnauthorized: true,
+        },
+      }),
+    );
+    const dispatcher = await agent;
     const request = input instanceof Request ? input : new Request(input, init);
     const extra = (init ?? {}) as { duplex?: string };
     const response = await fetch(request.url, {
@@ -82,7 +76,7 @@ export function createTlsFetch(tls: TlsAgent): FetchLike {
       signal: request.signal,
       redirect: request.redirect,
       duplex: (extra.duplex ?? (request.body ? 'half' : undefined)) as 'half',
-      dispatcher: agent,
+      dispatcher,
     });
     const status = response.status;
     const nullBody = status === 204 || status === 205 || status === 304;

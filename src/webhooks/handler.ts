@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../errors.js';
 import { type PingEvent, type StatusEvent, type WebhookEvent, WebhookEventSchema } from '../models/subscription.js';
+import { isTimerMs } from '../transport/request.js';
 
 /** Anything with a `notify(event)` method, e.g. a {@link StatusTracker}. @category Webhooks */
 export interface Notifiable {
@@ -102,7 +103,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RequestValidationError('maxBodyBytes', 'must be a whole number >= 1');
   const readTimeoutMs = options.readTimeoutMs ?? 10_000;
-  if (typeof readTimeoutMs !== 'number' || !(readTimeoutMs > 0) || readTimeoutMs > 2_147_483_647) {
+  if (!isTimerMs(readTimeoutMs)) {
     throw new RequestValidationError('readTimeoutMs', 'must be a number of milliseconds > 0');
   }
   const secret = options.secret === undefined ? undefined : digestOf(checkSecret(options.secret));

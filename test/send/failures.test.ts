@@ -204,7 +204,7 @@ describe('lost responses: no duplicate, never sent twice', () => {
 });
 
 describe('one-step failures', () => {
-  it('a 400 after the IP committed create+upload (reference 3.2.4) is detected and cleaned up', async () => {
+  it('a 400 after the IP committed create+upload (NextMoveMessageOutController.createAndSendMessage) is detected and cleaned up', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, (c) => ({
       storeThen: ip.error(400, 'MissingArkivmeldingFileException', 'File(s) defined in arkivmelding, but not found in message', c.path),

@@ -47,7 +47,7 @@ export function parseMultipart(contentType: string, body: Buffer): Part[] {
   return parts;
 }
 
-/** Decodes `filename` / `filename*` the way the IP's ContentDisposition does (reference 3.2.2). */
+/** Decodes `filename` / `filename*` the way the IP's ContentDisposition (nextmove/v2) does. */
 export function filenameFromDisposition(value: string): string | undefined {
   const star = /filename\*=UTF-8''([^;]+)/i.exec(value);
   if (star) return decodeURIComponent(star[1] as string);

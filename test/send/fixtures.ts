@@ -2,7 +2,7 @@ import type { Upload } from 'eformidling';
 
 export const SENDER = '910077473';
 export const RECEIVER = '910075918';
-/** A valid fødselsnummer (MOD11), as in reference 3.1. */
+/** A valid fødselsnummer (11 digits whose two MOD11 check digits hold). */
 export const PERSON = '09118532322';
 
 export function arkivmeldingXml(files: string[]): string {

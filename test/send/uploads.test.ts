@@ -199,7 +199,7 @@ describe('fromPath', () => {
   });
 });
 
-describe('Content-Disposition (reference 3.2.2, RFC 6266)', () => {
+describe("Content-Disposition (the IP's ContentDisposition, RFC 6266)", () => {
   it('plain ASCII names and titles are quoted; quotes and backslashes escaped', () => {
     expect(contentDisposition('vedtak.pdf')).toBe('attachment; filename="vedtak.pdf"');
     expect(contentDisposition('vedtak.pdf', 'Vedtak 1')).toBe('attachment; name="Vedtak 1"; filename="vedtak.pdf"');

@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
 } from 'eformidling';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Transport } from '../../src/transport/http.js';
 
 // Credentials and "is this an IP at all" on both HTTP paths: the direct undici path (resource calls with no `fetch`
 // option) and the fetch path (a `fetch` given to the client, and streamed downloads such as `pop`), over real sockets.
@@ -74,10 +75,10 @@ const API_KEY = 'gravitee-secret-4f1c9a';
 const PASSWORD = 'hemmelig-passord-77';
 const BASIC = Buffer.from(`fagsystem:${PASSWORD}`).toString('base64');
 
-/** The two paths: no `fetch` option takes the direct path; a `fetch` option takes the fetch path. */
+/** The global fetch, and a fetch given to the client. */
 const PATHS: Array<[string, Partial<IntegrasjonspunktClientOptions>]> = [
-  ['direct path', {}],
-  ['fetch path', { fetch: (input, init) => globalThis.fetch(input, init) }],
+  ['global fetch', {}],
+  ['a fetch given to the client', { fetch: (input, init) => globalThis.fetch(input, init) }],
 ];
 
 describe.each(PATHS)('redirects (%s)', (_name, extra) => {
@@ -121,39 +122,46 @@ describe('redirects on a streamed download (pop, always over fetch)', () => {
   });
 });
 
+/** A client (derived with `overrides` when given) and a transport made from the same options. */
+function both(options: IntegrasjonspunktClientOptions, overrides?: Partial<IntegrasjonspunktClientOptions>) {
+  const ip = new IntegrasjonspunktClient(options);
+  return { ip: overrides ? ip.withOptions(overrides) : ip, transport: new Transport({ ...options, ...overrides }) };
+}
+
 describe('secrets stay out of inspect() and JSON.stringify()', () => {
   const secrets = [PASSWORD, BASIC, API_KEY, 'bearer-token-0xdeadbeef', 'tls-passphrase-31', 'x-secret-header-9'];
   // Port 1 on loopback refuses at once: the request below fails fast after the auth header was built and cached.
   const base = { baseUrl: 'http://127.0.0.1:1', retry: false } as const;
+  // Each client with a transport made from the same options: the client keeps its transport in a private field,
+  // which inspect() does not show, so the transport is checked on its own.
   const clients = () => [
-    new IntegrasjonspunktClient({
+    both({
       ...base,
       auth: { type: 'basic', username: 'fagsystem', password: PASSWORD },
       headers: { 'X-Secret': 'x-secret-header-9' },
     }),
-    new IntegrasjonspunktClient({ ...base, auth: { type: 'apiKey', header: 'X-Gravitee-Api-Key', value: API_KEY } }),
-    new IntegrasjonspunktClient({ ...base, auth: { type: 'bearer', token: 'bearer-token-0xdeadbeef' } }),
-    new IntegrasjonspunktClient({ ...base, tls: { ca: 'CA', key: 'KEY', passphrase: 'tls-passphrase-31' } }).withOptions({
-      timeoutMs: 5_000,
-    }),
+    both({ ...base, auth: { type: 'apiKey', header: 'X-Gravitee-Api-Key', value: API_KEY } }),
+    both({ ...base, auth: { type: 'bearer', token: 'bearer-token-0xdeadbeef' } }),
+    both({ ...base, tls: { ca: 'CA', key: 'KEY', passphrase: 'tls-passphrase-31' } }, { timeoutMs: 5_000 }),
   ];
 
   it('a client, its resources and its transport print without the password, token, API key or TLS passphrase', async () => {
-    for (const ip of clients()) {
+    for (const { ip, transport } of clients()) {
       // A request first, so that cached auth headers exist too.
       await ip.capabilities.get('910075918').catch(() => undefined);
+      await transport.empty({ method: 'GET', path: '/api/capabilities/910075918' }).catch(() => undefined);
       const views = [
         inspect(ip, { depth: 6 }),
         inspect(ip, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true }),
         JSON.stringify(ip),
-        inspect(ip.transport, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
-        JSON.stringify(ip.transport),
+        inspect(transport, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+        JSON.stringify(transport),
         inspect(ip.capabilities, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
         JSON.stringify(ip.incoming),
         String(ip),
       ];
       for (const view of views) for (const secret of secrets) expect(view).not.toContain(secret);
-      expect(ip.transport).not.toHaveProperty('options');
+      expect(transport).not.toHaveProperty('options');
     }
   });
 });

@@ -429,15 +429,19 @@ describe('base URL', () => {
       .outgoing.get('a/../b?c')
       .catch(() => undefined);
     expect(path).toBe('/api/messages/out/a%2F..%2Fb%3Fc');
+    // An async method given a bad argument rejects; it never throws synchronously.
     await expect(client().outgoing.get('..')).rejects.toThrow(RequestValidationError);
   });
 
-  it('derives a client with other options and leaves the original alone', () => {
-    const a = client({ timeoutMs: 1000 });
-    const b = a.withOptions({ timeoutMs: 5000, userAgent: 'X/1' });
-    expect(a.transport.timeoutMs).toBe(1000);
-    expect(b.transport.timeoutMs).toBe(5000);
+  it('derives a client with other options and leaves the original alone', async () => {
+    // The transport is private: the timeout each client uses shows on the TimeoutError of a request that never ends.
+    server.use(http.get(`${BASE}/api/conversations/1`, () => delay('infinite')));
+    const a = client({ timeoutMs: 100, retry: false });
+    const b = a.withOptions({ timeoutMs: 150, userAgent: 'X/1' });
+    await expect(a.conversations.get(1)).rejects.toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
+    await expect(b.conversations.get(1)).rejects.toMatchObject({ name: 'TimeoutError', timeoutMs: 150 });
     expect(b.userAgent).toMatch(/^X\/1 /);
+    expect(a.userAgent).not.toMatch(/^X\/1 /);
   });
 });
 

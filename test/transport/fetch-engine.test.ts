@@ -15,11 +15,11 @@ import {
 } from 'eformidling';
 import { type Dispatcher, MockAgent, setGlobalDispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { globalFetchIsNative } from '../../src/transport/direct.js';
 import { buildOnce } from '../cli/helpers.js';
 
-// The direct path (src/transport/direct.ts): requests read by the built-in readers go to an undici Dispatcher instead of
-// fetch. Everything here runs over a real node:http server on 127.0.0.1, so it exercises that path end to end.
+// The one HTTP engine (src/transport/http.ts): every request goes through fetch. Everything here runs over a real
+// node:http server on 127.0.0.1, so it exercises the engine end to end: headers, errors, retries, timeouts, aborts,
+// connection reuse, redirects and the process-wide undici dispatcher.
 
 interface Seen {
   method: string;
@@ -95,8 +95,8 @@ afterEach(async () => {
 
 const CAPABILITIES = { capabilities: [] };
 
-describe('which path a request takes', () => {
-  it('sends resource calls without fetch, with the SDK user-agent, auth and custom headers', async () => {
+describe('what a request carries and which fetch it takes', () => {
+  it('sends resource calls with the SDK user-agent, auth and custom headers', async () => {
     const s = await serve((_req, res) => sendJson(res, 200, CAPABILITIES));
     const ip = client(s.base, {
       auth: { type: 'basic', username: 'fagsystem', password: 'hemmelig' },
@@ -111,11 +111,6 @@ describe('which path a request takes', () => {
     expect(headers['user-agent']).toMatch(/^Acos Websak\/1\.1 eformidling\/\S+ \(Node\.js /);
     expect(headers.authorization).toBe(`Basic ${Buffer.from('fagsystem:hemmelig').toString('base64')}`);
     expect(headers['x-correlation-id']).toBe('abc-123');
-    // Node's fetch adds these; the direct path does not.
-    expect(headers['sec-fetch-mode']).toBeUndefined();
-    expect(headers['accept-language']).toBeUndefined();
-    // The direct path does not decode compressed bodies, so it must not ask for them.
-    expect(headers['accept-encoding']).toBeUndefined();
   });
 
   it('keeps a base path prefix and the query string, and sends a JSON body with its content-type', async () => {
@@ -137,7 +132,6 @@ describe('which path a request takes', () => {
     ]);
     const post = s.requests[1] as Seen;
     expect(post.headers['content-type']).toBe('application/json');
-    expect(post.headers['sec-fetch-mode']).toBeUndefined();
     expect(JSON.parse(post.body)).toEqual({ name: 'hook', pushEndpoint: 'http://127.0.0.1:1/hook', resource: 'all', event: 'all' });
     expect(post.headers['content-length']).toBe(String(Buffer.byteLength(post.body)));
   });
@@ -145,7 +139,7 @@ describe('which path a request takes', () => {
   it('goes through a replaced globalThis.fetch (an interceptor), noticed per request, and back when it is restored', async () => {
     const s = await serve((_req, res) => sendJson(res, 200, CAPABILITIES));
     const ip = client(s.base);
-    await ip.capabilities.get('910075918'); // direct
+    await ip.capabilities.get('910075918'); // before the interceptor
     const spy = vi.spyOn(globalThis, 'fetch');
     try {
       await expect(ip.capabilities.get('910075918')).resolves.toEqual(CAPABILITIES);
@@ -157,8 +151,8 @@ describe('which path a request takes', () => {
     } finally {
       spy.mockRestore();
     }
-    await ip.capabilities.get('910075918'); // direct again
-    expect(s.requests.map((r) => r.headers['sec-fetch-mode'])).toEqual([undefined, 'cors', 'cors', undefined]);
+    await ip.capabilities.get('910075918'); // after it: the real fetch again
+    expect(s.requests).toHaveLength(4);
   });
 
   it('uses the fetch given to the client', async () => {
@@ -174,20 +168,6 @@ describe('which path a request takes', () => {
     await ip.outgoing.delete('m1');
     expect(urls).toEqual([`${s.base}/api/capabilities/910075918`, `${s.base}/api/messages/out/m1`]);
     expect(s.requests.map((r) => r.headers['sec-fetch-mode'])).toEqual(['cors', 'cors']);
-  });
-
-  it('globalFetchIsNative() tells Node’s own fetch from a wrapper', () => {
-    const original = globalThis.fetch;
-    expect(globalFetchIsNative()).toBe(true);
-    globalThis.fetch = (input, init) => original(input, init);
-    try {
-      expect(globalFetchIsNative()).toBe(false);
-      globalThis.fetch = original.bind(globalThis);
-      expect(globalFetchIsNative()).toBe(false);
-    } finally {
-      globalThis.fetch = original;
-    }
-    expect(globalFetchIsNative()).toBe(true);
   });
 });
 
@@ -457,7 +437,7 @@ describe('connection reuse', () => {
     expect(s.connections()).toBe(warm);
   });
 
-  it('keeps the connection on the fetch path too: empty() reads a small body instead of cancelling it', async () => {
+  it('keeps the connection with a fetch given to the client: empty() reads a small body instead of cancelling it', async () => {
     const s = await serve((_req, res) => {
       // The body arrives in two parts: cancelling after the first would cost the connection.
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '7' });
@@ -470,7 +450,6 @@ describe('connection reuse', () => {
     const warm = s.connections();
     for (let i = 0; i < 20; i++) await ip.outgoing.delete(`m${i}`);
     expect(s.requests).toHaveLength(22);
-    expect(s.requests[0]?.headers['sec-fetch-mode']).toBe('cors'); // it did go through fetch
     expect(s.connections()).toBe(warm);
   });
 
@@ -504,6 +483,42 @@ describe('redirects', () => {
   });
 });
 
+describe('redirects of requests with a body', () => {
+  it('an upload that is redirected fails with an ApiError, is not retried, and nothing reaches the other host', async () => {
+    const other = await serve((_req, res) => sendJson(res, 200, {}));
+    const s = await serve((_req, res) => {
+      res.writeHead(307, { location: `${other.base}/upload` });
+      res.end();
+    });
+    const ip = client(s.base, { auth: { type: 'apiKey', header: 'X-Gravitee-Api-Key', value: 'k-123' } });
+    const error = await failure(ip.outgoing.upload('m1', { filename: 'vedtak.pdf', content: Buffer.from('%PDF-1.7') }));
+    expect(isApiError(error)).toBe(true);
+    expect(error).not.toBeInstanceOf(ServerError);
+    expect((error as Error).message).toMatch(/^PUT \/api\/messages\/out\/m1 was redirected \(3xx\); the SDK never follows a redirect/);
+    expect(s.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('hands a body to fetch with redirect "error", so fetch never clones the request and holds its body in memory', async () => {
+    // In any other redirect mode fetch clones the request, and the clone's tee keeps every byte of a streamed upload
+    // in memory (a 1 GiB upload from disk grew RSS by 1 GiB in bench/send.bench.mjs).
+    const s = await serve((_req, res) => sendJson(res, 200, {}));
+    const modes: Array<[string, RequestRedirect | undefined]> = [];
+    const ip = client(s.base, {
+      fetch: (input, init) => {
+        modes.push([init?.method ?? 'GET', init?.redirect]);
+        return globalThis.fetch(input, init);
+      },
+    });
+    await ip.outgoing.upload('m1', { filename: 'a.txt', content: 'abc' });
+    await ip.outgoing.delete('m1');
+    expect(modes).toEqual([
+      ['PUT', 'error'],
+      ['DELETE', 'manual'],
+    ]);
+  });
+});
+
 describe('headers that can never be sent', () => {
   it('are refused when the client is made, not retried as connection errors', () => {
     expect(() => client('http://127.0.0.1:1', { headers: { 'x-a': 'a\nb' } })).toThrow(/^headers\.x-a: cannot be sent/);
@@ -532,20 +547,18 @@ describe('the global dispatcher', () => {
     saved = [];
   });
 
-  it('stays Node’s own after the SDK loads undici, so fetch keeps the agent it always had', async () => {
-    // A fresh process where nothing has set the global dispatcher yet. Importing the undici package would install
-    // its own; the SDK puts Node's in place first, as the application's first fetch would.
+  it('stays Node’s own when the SDK sends, so fetch keeps the agent it always had', async () => {
+    // A fresh process where nothing has set the global dispatcher yet: the SDK must not install one of its own.
     buildOnce();
     const s = await serve((_req, res) => sendJson(res, 200, CAPABILITIES));
     const dist = (file: string) => JSON.stringify(new URL(`../../dist/${file}`, import.meta.url).href);
     const script = `
       const slot = Symbol.for('undici.globalDispatcher.1');
       const before = globalThis[slot] === undefined;
-      const { loadUndici, sharedDispatcher } = await import(${dist('transport/direct.js')});
-      const { Agent } = await loadUndici();
-      const loaded = sharedDispatcher();
       const { IntegrasjonspunktClient } = await import(${dist('index.js')});
       await new IntegrasjonspunktClient({ baseUrl: ${JSON.stringify(s.base)} }).capabilities.get('910075918');
+      const loaded = globalThis[slot];
+      const { Agent } = await import('undici');
       console.log(JSON.stringify({ before, npm: loaded instanceof Agent, same: globalThis[slot] === loaded }));`;
     const { execFile } = await import('node:child_process');
     const out = await new Promise<string>((resolve, reject) =>

@@ -4,7 +4,7 @@ import { RequestValidationError } from '../errors.js';
 import type { StandardBusinessDocument } from '../models/sbd.js';
 import { StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { RequestOptions, Transport } from '../transport/http.js';
-import { isFileContent, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
+import { isFileContent, isReplayableContent, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
 
 /**
  * The IP's per-part limit for the one-step endpoint, 5 MiB (NextMoveMessageOutController `MAX_SIZE`,
@@ -96,7 +96,7 @@ export function encodeMultipart(
   for (const part of parts) {
     length = part.size === undefined || length === undefined ? undefined : length + part.head.byteLength + part.size + CRLF.byteLength;
   }
-  const replayable = parts.every((p) => p.source.kind !== 'stream');
+  const replayable = files.every((file) => isReplayableContent(file.content));
 
   if (!onProgress && parts.every((p) => p.source.kind === 'bytes')) {
     // Fast path: one contiguous buffer (no stream machinery per request).
@@ -156,7 +156,7 @@ async function* iterate(source: PartSource): AsyncGenerator<Chunk> {
 }
 
 /**
- * One-step send (`POST /api/messages/out/multipart`). Sent once, never retried here: the caller ({@link sendMessage})
+ * One-step send (`POST /api/messages/out/multipart`). Sent once, never retried here: the caller (`ip.send()`)
  * decides what a failure means (the IP commits create and upload before its send stage, so a send-stage 400 leaves
  * the message stored).
  * @internal
