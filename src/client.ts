@@ -1,10 +1,18 @@
 import { RequestValidationError } from './errors.js';
 import type { StandardBusinessDocument } from './models/sbd.js';
 import type { MessageStatus } from './models/status.js';
-import { createReceiveLoop, type MessageHandler, type ReceiveLoop, type ReceiveOptions } from './receive/index.js';
+import {
+  type IncomingReceiveOne,
+  type MessageHandler,
+  type ReceiveContext,
+  ReceiveLoop,
+  type ReceiveOneOptions,
+  type ReceiveOptions,
+  receiveOne,
+} from './receive/index.js';
 import { CapabilitiesResource } from './resources/capabilities.js';
 import { ConversationsResource } from './resources/conversations.js';
-import { IncomingResource } from './resources/incoming.js';
+import { type IncomingFilter, IncomingResource } from './resources/incoming.js';
 import { ManageResource } from './resources/manage.js';
 import { OutgoingResource } from './resources/outgoing.js';
 import { StatusesResource } from './resources/statuses.js';
@@ -94,7 +102,7 @@ export class IntegrasjonspunktClient {
   /** `/api/messages/out`. */
   readonly outgoing: OutgoingResource;
   /** `/api/messages/in`. */
-  readonly incoming: IncomingResource;
+  readonly incoming: IncomingResource & IncomingReceiveOne;
   /** `/api/statuses`. */
   readonly statuses: StatusesResource;
   /** `/api/conversations`. */
@@ -107,6 +115,7 @@ export class IntegrasjonspunktClient {
   readonly #transport: Transport;
   readonly #options: IntegrasjonspunktClientOptions;
   #sendContext: SendContext | undefined;
+  readonly #receiveContext: ReceiveContext;
 
   /**
    * @throws {@link RequestValidationError} naming the option when an option is not valid (nothing is sent).
@@ -118,21 +127,22 @@ export class IntegrasjonspunktClient {
     this.#transport = transport;
     this.capabilities = new CapabilitiesResource(transport);
     this.outgoing = new OutgoingResource(transport);
-    this.incoming = new IncomingResource(transport);
+    const incoming = new IncomingResource(transport);
     this.statuses = new StatusesResource(transport);
     this.conversations = new ConversationsResource(transport);
+    // What the receive workflow gets: the incoming wire calls, conversations, the retry policy and the timeout.
+    const receiveContext: ReceiveContext = {
+      incoming,
+      conversations: this.conversations,
+      retry: (fn, retryOptions) => transport.withRetry(fn, retryOptions),
+      timeoutMs: transport.timeoutMs,
+    };
+    this.#receiveContext = receiveContext;
+    this.incoming = Object.assign(incoming, {
+      receiveOne: (filter?: IncomingFilter, receiveOptions?: ReceiveOneOptions) => receiveOne(receiveContext, filter, receiveOptions),
+    });
     this.subscriptions = new SubscriptionsResource(transport);
     this.manage = new ManageResource(transport);
-  }
-
-  /**
-   * The transport, for the two callers that have not moved to resources and options yet (`tracking/tracker.ts` reads
-   * its logger, `cli/commands/health.ts` its requests). Remove once they have.
-   * @internal
-   * @deprecated
-   */
-  get transport(): Transport {
-    return this.#transport;
   }
 
   /** What the send workflow gets: the resources it calls, the retry policy, the logger and the identifier rules. */
@@ -234,7 +244,7 @@ export class IntegrasjonspunktClient {
    * ```
    */
   track(messageIds?: readonly string[], options?: TrackOptions): StatusTracker {
-    return createTracker(this, messageIds, options);
+    return createTracker(this, messageIds, { logger: this.#transport.logger, ...options });
   }
 
   /**
@@ -251,7 +261,7 @@ export class IntegrasjonspunktClient {
    * ```
    */
   waitForDelivery(messageId: string, options?: WaitForDeliveryOptions): Promise<MessageStatus[]> {
-    return waitForDelivery(this, messageId, options);
+    return waitForDelivery(this, messageId, { logger: this.#transport.logger, ...options });
   }
 
   /**
@@ -270,6 +280,6 @@ export class IntegrasjonspunktClient {
    * ```
    */
   receive(handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
-    return createReceiveLoop(this, handler, options);
+    return new ReceiveLoop(this.#receiveContext, handler, options);
   }
 }

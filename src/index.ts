@@ -118,10 +118,10 @@ export {
   normalizeIncomingFilter,
 } from './resources/incoming.js';
 export type { HealthComponent, ManageHealth, ManageResource } from './resources/manage.js';
+export { MULTIPART_PART_LIMIT, type SendProgress } from './resources/multipart.js';
 export type { OutgoingListFilter, OutgoingResource, UploadOptions } from './resources/outgoing.js';
 export type { StatusesResource, StatusListFilter } from './resources/statuses.js';
 export type { SubscriptionsResource } from './resources/subscriptions.js';
-
 // Sending.
 export {
   isReceiverNotCapableError,
@@ -140,7 +140,6 @@ export {
   type SendStrategy,
   type SendToOptions,
 } from './send/index.js';
-export { MULTIPART_PART_LIMIT, type SendProgress } from './resources/multipart.js';
 
 // Tracking statuses.
 export { classifyStatus, type DeliveryState, isKnownStatus, type StatusKind } from './tracking/classify.js';

@@ -3,11 +3,8 @@
  * processed-id stores.
  * @module
  */
-import type { IntegrasjonspunktClient } from '../client.js';
-import { receiveContextOf } from './client-bridge.js';
-import { ReceiveLoop } from './loop.js';
-import type { MessageHandler, ReceiveOptions } from './options.js';
 
+export type { ReceiveContext } from './context.js';
 export type { SpoolOptions } from './download.js';
 export { isLockExpiredError, LockExpiredError } from './errors.js';
 export type {
@@ -24,7 +21,7 @@ export type {
 export { ReceiveLoop } from './loop.js';
 export { ReceivedAsic, type ReceivedMessage } from './message.js';
 export type { MessageHandler, ReceiveOptions } from './options.js';
-export type { ReceivedOne, ReceiveOneOptions } from './receive-one.js';
+export { type IncomingReceiveOne, type ReceivedOne, type ReceiveOneOptions, receiveOne } from './receive-one.js';
 export {
   JsonFileProcessedStore,
   MemoryProcessedStore,
@@ -32,11 +29,3 @@ export {
   type ProcessedStore,
   type StoreRetentionOptions,
 } from './store.js';
-
-/**
- * Starts a receive loop (what `ip.receive()` calls).
- * @internal
- */
-export function createReceiveLoop(client: IntegrasjonspunktClient, handler: MessageHandler, options?: ReceiveOptions): ReceiveLoop {
-  return new ReceiveLoop(receiveContextOf(client), handler, options);
-}

@@ -30,6 +30,27 @@ export interface ReceivedOne extends ReceivedMessage {
 }
 
 /**
+ * `receiveOne` as the client offers it on `ip.incoming` (the wire calls stay in the resource; this workflow sits on
+ * top of them). @category Receiving
+ */
+export interface IncomingReceiveOne {
+  /**
+   * For scripts: peeks one message (locking it), downloads its ASiC-E, and hands it over with `ack()`. Call `ack()`
+   * after you have stored it; without it the lock expires and the IP redelivers. `null` when the queue is empty.
+   * @param filter - Which messages to take (unknown keys are a {@link RequestValidationError}).
+   * @example
+   * ```ts
+   * await using message = await ip.incoming.receiveOne({ serviceIdentifier: 'DPO' });
+   * if (message) {
+   *   await message.asic?.saveTo(`./inbox/${message.messageId}`);
+   *   await message.ack();
+   * }
+   * ```
+   */
+  receiveOne(filter?: IncomingFilter, options?: ReceiveOneOptions): Promise<ReceivedOne | null>;
+}
+
+/**
  * For scripts: peeks one message (locking it), downloads its ASiC-E, and hands it over with `ack()`. Call `ack()`
  * after you have stored it; without it the lock expires and the IP redelivers. `null` when the queue is empty.
  *

@@ -1,18 +1,9 @@
-import { z } from 'zod';
 import { isApiError } from '../../errors.js';
-import { readText } from '../../transport/http.js';
 import { VERSION } from '../../version.js';
 import type { CommandContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { PROBE_PATH, probeApi } from '../probe.js';
 import { isNotAnIpAnswer } from '../report.js';
-
-const ComponentSchema = z.looseObject({ status: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() });
-const HealthSchema = z.looseObject({
-  status: z.string(),
-  components: z.record(z.string(), ComponentSchema).optional(),
-});
-const InfoSchema = z.record(z.string(), z.unknown());
 
 /** What `health --json` prints. @internal */
 export interface HealthReport {
@@ -44,18 +35,10 @@ function ipVersion(info: Record<string, unknown> | undefined): { version?: strin
 export async function health(ctx: CommandContext): Promise<number> {
   const ip = await ctx.client();
   const options = { signal: ctx.signal };
-  const result = await ip.transport.execute(
-    { method: 'GET', path: '/manage/health', acceptStatus: [503] },
-    async (res, rctx) => {
-      const raw = await readText(res, rctx, 1024 * 1024);
-      const parsed = HealthSchema.safeParse(safeJson(raw));
-      return parsed.success ? parsed.data : { status: res.status === 503 ? 'DOWN' : 'UNKNOWN', components: {} };
-    },
-    options,
-  );
+  const result = await ip.manage.health(options);
   let info: Record<string, unknown> | undefined;
   try {
-    info = await ip.transport.json({ method: 'GET', path: '/manage/info', retry: false }, InfoSchema, options);
+    info = await ip.manage.info(options);
   } catch {
     info = undefined; // /manage/info is optional (and may be closed by a gateway)
   }
@@ -114,12 +97,4 @@ export async function health(ctx: CommandContext): Promise<number> {
   // The error report (with its hint, e.g. to check IP_USERNAME / IP_PASSWORD on a 401) follows the health report.
   if (apiError !== undefined) throw apiError;
   return report.status === 'UP' ? EXIT.ok : EXIT.failure;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
