@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from './timer-ms.js';
+
 /** Waits `ms`, rejecting with the signal's reason when aborted. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -16,9 +18,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-/** setTimeout's largest delay (about 24.8 days); longer waits are chained. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Calls `fn` once after `ms`, of any length (beyond the 24.8 days one `setTimeout` can wait, timers are chained;

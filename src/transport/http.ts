@@ -2,6 +2,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { z } from 'zod';
 import { ApiError, ConnectionError, EformidlingError, RequestValidationError, TimeoutError } from '../errors.js';
 import { cleanServerText, redactUrl } from '../internal/redact.js';
+import { isTimerMs } from '../internal/timer-ms.js';
 import type { IdentifierOptions } from '../models/identifiers.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -11,7 +12,6 @@ import {
   checkRequestOptions,
   type HttpRequest,
   isReplayableBody,
-  isTimerMs,
   normalizeBaseUrl,
   type Query,
   type ReadContext,

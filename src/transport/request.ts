@@ -1,5 +1,6 @@
 import { EformidlingError, RequestValidationError, type TimeoutError } from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
+import { isTimerMs } from '../internal/timer-ms.js';
 import { isReplayableContent } from '../uploads.js';
 import type { AuthOption } from './auth.js';
 import type { Logger } from './logger.js';
@@ -68,14 +69,6 @@ export interface ReadContext {
   timeout: () => TimeoutError;
   /** The caller's signal, for custom readers to watch. */
   signal: AbortSignal | undefined;
-}
-
-/** Largest delay `setTimeout` takes (a longer one fires at once): 2^31 - 1 ms, about 24.8 days. @internal */
-export const MAX_TIMER_MS = 2_147_483_647;
-
-/** True for a number of milliseconds a timer can wait: > 0 and at most ~24.8 days. @internal */
-export function isTimerMs(value: unknown): value is number {
-  return typeof value === 'number' && value > 0 && value <= MAX_TIMER_MS;
 }
 
 /**

@@ -2,7 +2,7 @@ import pRetry from 'p-retry';
 import { isTransient } from '../errors/classify.js';
 import { isApiError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
-import { MAX_TIMER_MS } from './request.js';
+import { MAX_TIMER_MS } from '../internal/timer-ms.js';
 
 /**
  * The retry policy: the only retry layer in the SDK (ky's own retry is off).

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../errors.js';
+import { isTimerMs } from '../internal/timer-ms.js';
 import { type PingEvent, type StatusEvent, type WebhookEvent, WebhookEventSchema } from '../models/subscription.js';
-import { isTimerMs } from '../transport/request.js';
 
 /** Anything with a `notify(event)` method, e.g. a {@link StatusTracker}. @category Webhooks */
 export interface Notifiable {
