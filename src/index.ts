@@ -84,7 +84,7 @@ export {
 // Models (types, constants and readers) and the message builders.
 export * from './models/index.js';
 export type { ContinuablePage, PagedAsyncIterable, PageSettings } from './pagination.js';
-export type { ReceivedOne, ReceiveOneOptions, SpoolOptions } from './receive/index.js';
+export type { IncomingReceiveOne, ReceivedOne, ReceiveOneOptions, SpoolOptions } from './receive/index.js';
 // Receiving.
 export {
   type DeadLetterEvent,
