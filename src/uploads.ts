@@ -4,6 +4,12 @@ import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { RequestValidationError } from './errors.js';
 
+/**
+ * A request body as `fetch` takes it. Named from `RequestInit` (which @types/node declares) rather than the DOM's
+ * `BodyInit`, so the declarations compile for consumers without the DOM lib. @internal
+ */
+export type RequestBody = NonNullable<RequestInit['body']>;
+
 /** Where a file's bytes come from. @category Uploads */
 export type UploadContent = string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | NodeJS.ReadableStream | FileContent;
 
@@ -124,7 +130,7 @@ export function mimeTypeOf(filename: string): string {
 /** A resolved upload body. @internal */
 export interface PreparedBody {
   /** A fresh body for each attempt, or `undefined` when the content is a one-shot stream. */
-  open: () => BodyInit;
+  open: () => RequestBody;
   /** Bytes, when known. */
   size: number | undefined;
   /** True when `open` can be called again (retries are safe). */
@@ -173,7 +179,7 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
     return {
       // A read stream (not a file-backed Blob): measured faster as a PUT body (bench/send.bench.mjs). The default
       // 64 KiB chunks: 1 MiB chunks grew peak RSS by ~60 MiB more than raw in bench/send.bench.mjs.
-      open: () => createReadStream(content.path) as unknown as BodyInit,
+      open: () => createReadStream(content.path) as unknown as RequestBody,
       size: content.size,
       replayable: true,
     };
@@ -189,7 +195,7 @@ export function prepareBody(upload: Upload, field = 'file'): PreparedBody {
     return oneShot(
       field,
       upload.size,
-      () => (content instanceof Readable ? content : Readable.from(content as AsyncIterable<Uint8Array>)) as unknown as BodyInit,
+      () => (content instanceof Readable ? content : Readable.from(content as AsyncIterable<Uint8Array>)) as unknown as RequestBody,
     );
   }
   throw new RequestValidationError(
@@ -215,7 +221,7 @@ function spent(field: string): RequestValidationError {
 }
 
 /** A body that can be opened once: a second `open` (a retry of a one-shot stream) fails instead of sending nothing. */
-function oneShot(field: string, size: number | undefined, body: () => BodyInit): PreparedBody {
+function oneShot(field: string, size: number | undefined, body: () => RequestBody): PreparedBody {
   let used = false;
   return {
     open: () => {

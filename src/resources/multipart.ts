@@ -4,7 +4,7 @@ import { RequestValidationError } from '../errors.js';
 import type { StandardBusinessDocument } from '../models/sbd.js';
 import { StandardBusinessDocumentSchema } from '../models/sbd.js';
 import type { RequestOptions, Transport } from '../transport/http.js';
-import { isFileContent, isReplayableContent, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
+import { isFileContent, isReplayableContent, mimeTypeOf, prepareBody, type RequestBody, type Upload } from '../uploads.js';
 
 /**
  * The IP's per-part limit for the one-step endpoint, 5 MiB (NextMoveMessageOutController `MAX_SIZE`,
@@ -26,7 +26,7 @@ export interface SendProgress {
 /** @internal */
 export interface MultipartBody {
   /** A fresh body for each attempt. */
-  open: () => BodyInit;
+  open: () => RequestBody;
   contentType: string;
   /** Total bytes, when every part's size is known (then sent as `Content-Length`). */
   length: number | undefined;
@@ -39,7 +39,7 @@ type PartSource =
   | { kind: 'bytes'; bytes: Chunk }
   | { kind: 'blob'; blob: Blob }
   | { kind: 'file'; path: string; size: number }
-  | { kind: 'stream'; open: () => BodyInit; size: number | undefined };
+  | { kind: 'stream'; open: () => RequestBody; size: number | undefined };
 
 interface EncodedPart {
   head: Chunk;
@@ -123,7 +123,7 @@ export function encodeMultipart(
     }
     yield tail;
   }
-  return { open: () => generate() as unknown as BodyInit, contentType, length, replayable };
+  return { open: () => generate() as unknown as RequestBody, contentType, length, replayable };
 }
 
 function partSource(file: Upload, field: string): PartSource {

@@ -5,7 +5,7 @@ import { type StandardBusinessDocument, StandardBusinessDocumentRequestSchema, S
 import type { ServiceIdentifier } from '../models/status.js';
 import type { PagedAsyncIterable } from '../pagination.js';
 import { type RequestOptions, toIssues } from '../transport/http.js';
-import { contentDisposition, mimeTypeOf, prepareBody, type Upload } from '../uploads.js';
+import { contentDisposition, mimeTypeOf, prepareBody, type RequestBody, type Upload } from '../uploads.js';
 import { postGuarded } from './lost-response.js';
 import { type SendProgress, sendMultipart } from './multipart.js';
 import { checkString, identifierQuery, Resource } from './resource.js';
@@ -220,7 +220,7 @@ export function uploadTimeoutMs(baseMs: number, size: number | undefined): numbe
   return baseMs + Math.ceil(size / (256 * 1024)) * 1000;
 }
 
-function withProgress(body: BodyInit, total: number | undefined, onProgress: NonNullable<UploadOptions['onProgress']>): BodyInit {
+function withProgress(body: RequestBody, total: number | undefined, onProgress: NonNullable<UploadOptions['onProgress']>): RequestBody {
   let sent = 0;
   const source = body as unknown as AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array | Blob | string;
   async function* counted(): AsyncGenerator<Uint8Array> {
@@ -238,5 +238,5 @@ function withProgress(body: BodyInit, total: number | undefined, onProgress: Non
       onProgress({ bytesSent: sent, totalBytes: total });
     }
   }
-  return counted() as unknown as BodyInit;
+  return counted() as unknown as RequestBody;
 }

@@ -4,6 +4,7 @@ import { ApiError, ConnectionError, EformidlingError, RequestValidationError, Ti
 import { cleanServerText, redactUrl } from '../internal/redact.js';
 import { isTimerMs } from '../internal/timer-ms.js';
 import type { IdentifierOptions } from '../models/identifiers.js';
+import type { RequestBody } from '../uploads.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import { type Logger, silentLogger } from './logger.js';
 import {
@@ -174,7 +175,7 @@ export class Transport {
     if (req.headers) for (const name in req.headers) headers[name.toLowerCase()] = req.headers[name] as string;
     const auth = this.#staticAuth === null || this.#dynamicAuth ? await this.#authHeader() : this.#staticAuth;
     if (auth) headers[auth[0]] = auth[1];
-    let body: BodyInit | undefined;
+    let body: RequestBody | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';

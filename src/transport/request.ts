@@ -1,7 +1,7 @@
 import { EformidlingError, RequestValidationError, type TimeoutError } from '../errors.js';
 import { redactUrl } from '../internal/redact.js';
 import { isTimerMs } from '../internal/timer-ms.js';
-import { isReplayableContent } from '../uploads.js';
+import { isReplayableContent, type RequestBody } from '../uploads.js';
 import type { AuthOption } from './auth.js';
 import type { Logger } from './logger.js';
 import type { RetryOptions } from './retry.js';
@@ -37,7 +37,7 @@ export interface TransportOptions {
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** A request body, or a factory that makes a fresh one for each attempt (so the request can be retried). @internal */
-export type BodySource = BodyInit | (() => BodyInit | Promise<BodyInit>);
+export type BodySource = RequestBody | (() => RequestBody | Promise<RequestBody>);
 
 /** @internal */
 export interface HttpRequest {

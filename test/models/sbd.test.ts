@@ -79,7 +79,7 @@ describe('the strict request shape of an SBD (as NextMoveMessageOutController.cr
   });
 });
 
-describe('business message values the IP cannot read or would refuse (issue 13)', () => {
+describe('business message values the IP cannot read or would refuse', () => {
   const withBody = (type: string, body: Record<string, unknown>, receiver = true): unknown => {
     const header = structuredClone(base().standardBusinessDocumentHeader);
     header.documentIdentification.type = type;

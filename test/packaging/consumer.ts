@@ -28,10 +28,11 @@ export async function readPackageJson(dir = ROOT): Promise<PackageJson> {
   return JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
 }
 
-/** The strictest usual consumer set-up: declaration files are checked, Node's own ESM resolution. */
+/** The strictest usual consumer set-up: declaration files are checked, Node's own ESM resolution, no DOM lib. */
 export const CONSUMER_TSCONFIG = {
   compilerOptions: {
     target: 'es2023',
+    lib: ['es2023'],
     module: 'nodenext',
     moduleResolution: 'nodenext',
     types: ['node'],

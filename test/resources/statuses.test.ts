@@ -46,7 +46,7 @@ describe('ip.statuses', () => {
     for await (const s of ip.statuses.list({ fromDateTime: new Date(now + 3_600_000), toDateTime: new Date(now + 7_200_000) }))
       none.push(s.status);
     expect(none).toEqual([]);
-    // Changed on purpose (issue 14): a bad argument rejects on iteration instead of throwing synchronously.
+    // A bad argument rejects on iteration instead of throwing synchronously.
     await expect(ip.statuses.list({ fromDateTime: new Date() }).byPage().next()).rejects.toThrow(RequestValidationError);
   });
 

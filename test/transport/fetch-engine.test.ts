@@ -203,7 +203,7 @@ describe('error responses', () => {
     const error = await failure(client(s.base, { retry: false }).capabilities.get('910075918'));
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ status: 502, exception: undefined, body: undefined });
-    // Changed on purpose (issue 14): raw HTML is never dumped into a message; the page's heading is kept.
+    // Raw HTML is never dumped into a message; the page's heading is kept.
     expect((error as Error).message).toBe('GET /api/capabilities/910075918 failed with 502: HTML page: 502 Bad Gateway');
   });
 
@@ -522,7 +522,7 @@ describe('redirects of requests with a body', () => {
 describe('headers that can never be sent', () => {
   it('are refused when the client is made, not retried as connection errors', () => {
     expect(() => client('http://127.0.0.1:1', { headers: { 'x-a': 'a\nb' } })).toThrow(/^headers\.x-a: cannot be sent/);
-    // Changed on purpose (issue 12): every error the SDK throws is an EformidlingError, so not a TypeError any more.
+    // Every error the SDK throws is an EformidlingError, so not a TypeError any more.
     expect(() => client('http://127.0.0.1:1', { headers: { 'bad name': 'x' } })).toThrow(RequestValidationError);
     expect(() => client('http://127.0.0.1:1', { userAgent: 'Sak ✓/1.0' })).toThrow(/^userAgent: cannot be sent/);
     expect(() => client('http://127.0.0.1:1', { userAgent: 'Sakssystem æøå/1.0' })).not.toThrow(); // Latin-1 is allowed

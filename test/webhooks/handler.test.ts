@@ -268,7 +268,7 @@ describe('createWebhookHandler over node:http', () => {
   });
 
   it('rejects a bad maxBodyBytes', () => {
-    // Changed on purpose (issue 12): every error the SDK throws is an EformidlingError.
+    // Every error the SDK throws is an EformidlingError.
     expect(() => createWebhookHandler({ maxBodyBytes: 0 })).toThrow(RequestValidationError);
   });
 });
