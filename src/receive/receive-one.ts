@@ -7,14 +7,14 @@ import { downloadAsic, type SpoolOptions } from './download.js';
 import { LockExpiredError } from './errors.js';
 import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from './message.js';
 
-/** Options for {@link receiveOne} (`ip.incoming.receiveOne`). @category Receiving */
+/** Options for {@link IncomingReceiveOne.receiveOne | ip.incoming.receiveOne}. @category Receiving */
 export interface ReceiveOneOptions extends RequestOptions, SpoolOptions {
   /** How long the IP's lock lasts (`lockTimeoutMinutes`), for {@link ReceivedMessage.lockDeadline}. @defaultValue 300 000 */
   lockTimeoutMs?: number | undefined;
 }
 
 /**
- * One message from {@link receiveOne}: the message plus `ack()` (delete) and `dispose()`.
+ * One message from {@link IncomingReceiveOne.receiveOne | ip.incoming.receiveOne}: the message plus `ack()` (delete) and `dispose()`.
  * @category Receiving
  */
 export interface ReceivedOne extends ReceivedMessage {
