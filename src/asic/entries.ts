@@ -31,23 +31,6 @@ export interface AsicEntry {
   readonly lastModified: Date;
 }
 
-/** A file written by {@link AsicContainer.extractTo}. @category ASiC */
-export interface ExtractedFile {
-  readonly entry: AsicEntry;
-  /** Absolute path of the written file. */
-  readonly path: string;
-}
-
-/** Options for {@link AsicContainer.extractTo}. @category ASiC */
-export interface ExtractOptions {
-  /** Which entries to write; all files by default (documents, manifests and signatures). */
-  filter?: (entry: AsicEntry) => boolean;
-  /** Replace files that already exist (never through a symbolic link). @defaultValue false (an existing file is an error) */
-  overwrite?: boolean;
-  /** Cancels the extraction; files written so far are removed. */
-  signal?: AbortSignal;
-}
-
 /** An entry and its zip record. @internal */
 export interface Slot {
   entry: AsicEntry;

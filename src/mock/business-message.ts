@@ -1,3 +1,11 @@
+import {
+  DPV_VARSEL_TRANSPORT_TYPES,
+  DPV_VARSEL_TYPES,
+  POSTAL_CATEGORIES,
+  PRINT_COLORS,
+  RETURN_HANDLINGS,
+} from '../models/business-messages.js';
+import { STATUSES } from '../models/status.js';
 import { formatDateTime, parseDateTime } from './format.js';
 import { frameworkError, type IpError } from './ip-error.js';
 
@@ -27,28 +35,14 @@ type Field =
 type Shape = Record<string, Field>;
 
 // Enums, with their JSON names (`@JsonValue`/`@JsonProperty` where the class has one).
-const DPV_VARSEL_TYPE = { enum: `${PKG}.DpvVarselType`, values: ['VarselDPVUtenRevarsel', 'VarselDPVMedRevarsel'] } as const;
-const DPV_TRANSPORT = { enum: `${PKG}.DpvVarselTransportType`, values: ['Epost', 'SMS', 'EpostOgSMS'] } as const;
-const PRINT_COLOR = { enum: `${PKG}.PrintColor`, values: ['SORT_HVIT', 'FARGE'] } as const;
-const POSTAL_CATEGORY = { enum: `${PKG}.PostalCategory`, values: ['A_PRIORITERT', 'B_OEKONOMI'] } as const;
-const RETURN_HANDLING = { enum: `${PKG}.ReturnHandling`, values: ['DIREKTE_RETUR', 'MAKULERING_MED_MELDING'] } as const;
+const DPV_VARSEL_TYPE = { enum: `${PKG}.DpvVarselType`, values: DPV_VARSEL_TYPES } as const;
+const DPV_TRANSPORT = { enum: `${PKG}.DpvVarselTransportType`, values: DPV_VARSEL_TRANSPORT_TYPES } as const;
+const PRINT_COLOR = { enum: `${PKG}.PrintColor`, values: PRINT_COLORS } as const;
+const POSTAL_CATEGORY = { enum: `${PKG}.PostalCategory`, values: POSTAL_CATEGORIES } as const;
+const RETURN_HANDLING = { enum: `${PKG}.ReturnHandling`, values: RETURN_HANDLINGS } as const;
 const EINNSYN_TYPE = { enum: `${PKG}.EinnsynType`, values: ['innsynskrav', 'publisering'] } as const;
 const DIALOG_STATUS = { enum: `${PKG}.DialogmeldingKvitteringStatus`, values: ['OK', 'REJECTED', 'OK_ERROR_IN_MESSAGE_PART'] } as const;
-const RECEIPT_STATUS = {
-  enum: 'no.difi.meldingsutveksling.receipt.ReceiptStatus',
-  values: [
-    'OPPRETTET',
-    'SENDT',
-    'MOTTATT',
-    'LEVERT',
-    'LEST',
-    'FEIL',
-    'ANNET',
-    'INNKOMMENDE_MOTTATT',
-    'INNKOMMENDE_LEVERT',
-    'LEVETID_UTLOPT',
-  ],
-} as const;
+const RECEIPT_STATUS = { enum: 'no.difi.meldingsutveksling.receipt.ReceiptStatus', values: STATUSES } as const;
 
 /** `DpvSettings`. */
 const DPV_SETTINGS: Field = {
