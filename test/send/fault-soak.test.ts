@@ -1,6 +1,7 @@
 import { arkivmelding, IntegrasjonspunktClient, isSendError, messageIdOf, type SendError, type Upload } from 'eformidling';
 import { createSimulator, DEPARTEMENT, defaultNetwork, KOMMUNE, type Simulator } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 import { arkivmeldingXml, PDF } from './fixtures.js';
 
 /**
@@ -22,18 +23,6 @@ const SEED = 0x5eed_2026;
 const SENDS = 2000;
 const WORKERS = 8;
 const RETRY = { retries: 4, minDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 1000 };
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A UUID (v4 shape) from the PRNG, so message ids repeat from run to run. */
 function uuid(random: () => number): string {
@@ -137,7 +126,7 @@ async function worker(sim: Simulator, w: number, ledger: Ledger, outcomes: Outco
   const current: Current = { id: '', random: Math.random };
   const client = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(DEPARTEMENT), retry: RETRY, fetch: faultyFetch(sim, ledger, current) });
   for (let n = w; n < SENDS; n += WORKERS) {
-    const random = prng(SEED + n * 7919);
+    const random = seeded(SEED + n * 7919);
     const sbd = arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: `vedtak-${n}.pdf`, messageId: uuid(random) });
     current.id = messageIdOf(sbd) as string;
     current.random = random;

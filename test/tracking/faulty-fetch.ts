@@ -1,17 +1,6 @@
 import { getResponse } from 'msw';
+import { seeded } from '../helpers/seeded.js';
 import type { FakeStatuses } from './fake-statuses.js';
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same faults. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface FaultOptions {
   /** Share of status requests that get a fault. @defaultValue 0 */

@@ -11,8 +11,9 @@ import {
   type TrackStrategy,
 } from 'eformidling';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seeded } from '../helpers/seeded.js';
 import { FakeStatuses } from './fake-statuses.js';
-import { faultyFetch, seeded } from './faulty-fetch.js';
+import { faultyFetch } from './faulty-fetch.js';
 
 // A seeded soak under fake time: 60 messages whose statuses arrive over 30 s (some end in FEIL or LEVETID_UTLOPT,
 // three stay at MOTTATT), ~10 % of status requests answered 503, 429 with Retry-After, a reset or slowly, and two
