@@ -1,28 +1,11 @@
 import { Readable } from 'node:stream';
-import { arkivmelding, IntegrasjonspunktClient, isSendError, NotFoundError, SendError, type Upload } from 'eformidling';
+import { IntegrasjonspunktClient, NotFoundError, type Upload } from 'eformidling';
 import { HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { dpoFiles, PDF, RECEIVER } from './fixtures.js';
-import { useFakeIpServer } from './harness.js';
+import { dpoFiles, PDF } from './fixtures.js';
+import { sendFailure, useFakeIpServer } from './harness.js';
 
-const { serve } = useFakeIpServer();
-
-function setup() {
-  const { ip, client } = serve();
-  const sbd = arkivmelding({ receiver: RECEIVER, hoveddokument: 'vedtak.pdf' });
-  const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
-  return { ip, client, sbd, id };
-}
-
-async function failure(p: Promise<unknown>): Promise<SendError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SendError);
-  expect(isSendError(error)).toBe(true);
-  return error as SendError;
-}
+const { setup } = useFakeIpServer();
 
 const OUT = /^\/api\/messages\/out$/;
 const ONE = /^\/api\/messages\/out\/[0-9a-f-]{36}$/;
@@ -32,7 +15,7 @@ describe('multi-step: a failure at each step', () => {
   it('create without a definite answer (500): SendError step create, the maybe-created message is deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', OUT, (c) => ip.error(500, 'NextMoveRuntimeException', 'boom', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'create', messageId: id, cleanedUp: true, status: 500 });
     expect(ip.lines()).toEqual(['POST /api/messages/out', `DELETE /api/messages/out/${id}`]);
   });
@@ -42,7 +25,7 @@ describe('multi-step: a failure at each step', () => {
     ip.on('POST', OUT, (c) =>
       ip.error(400, 'ReceiverDoesNotAcceptProcessException', 'Receiver do not accept the document process', c.path),
     );
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'create', messageId: id, cleanedUp: false, exception: 'ReceiverDoesNotAcceptProcessException' });
     expect(ip.lines()).toEqual(['POST /api/messages/out']);
   });
@@ -50,7 +33,7 @@ describe('multi-step: a failure at each step', () => {
   it('upload refused: SendError step upload names the file; the half-built message is deleted; never sent', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('PUT', ONE, (c, n) => (n === 2 ? ip.error(400, 'MaxFileSizeExceededException', 'too big', c.path) : undefined));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'upload', messageId: id, filename: 'vedtak.pdf', cleanedUp: true, kept: false });
     expect(error.cause).toMatchObject({ exception: 'MaxFileSizeExceededException' });
     expect(ip.lines().slice(-1)).toEqual([`DELETE /api/messages/out/${id}`]);
@@ -61,7 +44,7 @@ describe('multi-step: a failure at each step', () => {
   it('send refused (TimeToLiveException): SendError step send; deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, (c) => ip.error(400, 'TimeToLiveException', 'ExpectedResponseDateTime has been exceeded', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'send', messageId: id, cleanedUp: true, exception: 'TimeToLiveException' });
     expect(ip.lines(({ method }) => method !== 'PUT')).toEqual([
       'POST /api/messages/out',
@@ -75,7 +58,7 @@ describe('multi-step: a failure at each step', () => {
     ip.on('PUT', ONE, (_c, n) => (n === 3 ? HttpResponse.json({ status: 503 }, { status: 503 }) : undefined));
     const files = dpoFiles();
     const client0 = client.withOptions({ retry: false });
-    const error = await failure(client0.send({ sbd, files }, { strategy: 'multi-step', keepOnFailure: true }));
+    const error = await sendFailure(client0.send({ sbd, files }, { strategy: 'multi-step', keepOnFailure: true }));
     expect(error).toMatchObject({ step: 'upload', filename: 'vedlegg.pdf', kept: true, cleanedUp: false });
     expect(ip.outgoing.get(id)?.files.size).toBe(2);
     expect(ip.lines().filter((l) => l.startsWith('DELETE'))).toEqual([]);
@@ -146,7 +129,7 @@ describe('lost responses: no duplicate, never sent twice', () => {
   it('a send whose outcome cannot be known is reported as uncertain, not repeated and not deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => HttpResponse.error());
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
     expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
     // It kept looking for the outcome before it gave up.
     expect(ip.lines(({ method, path }) => method === 'GET' && path.endsWith(id)).length).toBeGreaterThan(1);
@@ -181,7 +164,7 @@ describe('lost responses: no duplicate, never sent twice', () => {
   it('one-step: a stored message that the IP never takes is not reported as sent: uncertain, not posted again, not deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, () => 'store-then-drop');
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
     expect(error).toMatchObject({ step: 'one-step', messageId: id, uncertain: true, cleanedUp: false, kept: false });
     expect(error.message).toContain('do not send it again');
     expect(ip.lines(({ method }) => method !== 'GET')).toEqual(['POST /api/messages/out/multipart']);
@@ -209,7 +192,7 @@ describe('one-step failures', () => {
     ip.on('POST', MULTI, (c) => ({
       storeThen: ip.error(400, 'MissingArkivmeldingFileException', 'File(s) defined in arkivmelding, but not found in message', c.path),
     }));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'send', messageId: id, cleanedUp: true, exception: 'MissingArkivmeldingFileException' });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`, `DELETE /api/messages/out/${id}`]);
     expect(ip.outgoing.has(id)).toBe(false);
@@ -218,7 +201,7 @@ describe('one-step failures', () => {
   it('the same with keepOnFailure keeps it for resumeSend', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, (c) => ({ storeThen: ip.error(400, 'TimeToLiveException', 'expired', c.path) }));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', keepOnFailure: true }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', keepOnFailure: true }));
     expect(error).toMatchObject({ step: 'send', kept: true, cleanedUp: false });
     expect(ip.outgoing.has(id)).toBe(true);
     await client.resumeSend(id, dpoFiles());
@@ -228,7 +211,7 @@ describe('one-step failures', () => {
   it('a 400 before anything was stored: SendError step one-step, nothing to delete', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, (c) => ip.error(400, 'DuplicateFilenameException', 'a.txt, a.txt', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', cleanedUp: false });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart', `GET /api/messages/out/${id}`]);
   });
@@ -236,7 +219,7 @@ describe('one-step failures', () => {
   it('MessageAlreadyExistsException: the other message with that id is left alone', async () => {
     const { ip, client, sbd, id } = setup();
     ip.conversations.add(id);
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', exception: 'MessageAlreadyExistsException', cleanedUp: false });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);
   });
@@ -257,7 +240,7 @@ describe('cleanup that fails', () => {
     const client = new IntegrasjonspunktClient({ baseUrl: ip.base, logger, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } });
     ip.on('PUT', ONE, (c) => ip.error(400, 'MaxFileSizeExceededException', 'too big', c.path));
     ip.on('DELETE', ONE, (c) => ip.error(500, 'NextMoveRuntimeException', 'database down', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'upload', filename: 'arkivmelding.xml', cleanedUp: false, kept: false });
     expect(error.exception).toBe('MaxFileSizeExceededException');
     const warning = warnings.find(([m]) => m.startsWith('could not delete'));
@@ -291,7 +274,7 @@ describe('one-step: lost responses and one-shot streams', () => {
         const stored = await result;
         expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
       } else {
-        expect(await failure(result)).toMatchObject({ step: 'one-step', messageId: id, uncertain: true });
+        expect(await sendFailure(result)).toMatchObject({ step: 'one-step', messageId: id, uncertain: true });
       }
       expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
       expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
@@ -301,7 +284,7 @@ describe('one-step: lost responses and one-shot streams', () => {
   it('with a stream, a connection failure before the IP stored anything is a SendError (the stream cannot be sent again)', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, () => HttpResponse.error());
-    const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
+    const error = await sendFailure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', messageId: id, uncertain: false, cleanedUp: false });
     expect(ip.lines()).toEqual([
       'POST /api/messages/out/multipart',
@@ -316,7 +299,7 @@ describe('one-step: lost responses and one-shot streams', () => {
       const { ip, client, sbd } = setup();
       ip.on('POST', MULTI, () => HttpResponse.error());
       ip.on('GET', failing, (c) => ip.error(503, 'ServiceUnavailable', 'busy', c.path));
-      const error = await failure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
+      const error = await sendFailure(client.send({ sbd, files: streamedFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 30 }));
       expect(error).toMatchObject({ step: 'one-step', uncertain: true, cleanedUp: false });
       expect(error.message).toContain('The outcome is unknown');
       expect(ip.lines(({ path }) => path === '/api/messages/out/multipart')).toHaveLength(1);
@@ -342,7 +325,7 @@ describe('multi-step: the send step without an answer', () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => HttpResponse.error());
     ip.on('GET', ONE, (c) => ip.error(500, 'NextMoveRuntimeException', 'boom', c.path));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 30 }));
     expect(error).toMatchObject({ step: 'send', uncertain: true, cleanedUp: false });
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
     expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);

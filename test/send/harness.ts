@@ -1,7 +1,8 @@
-import { IntegrasjonspunktClient, type IntegrasjonspunktClientOptions } from 'eformidling';
+import { arkivmelding, IntegrasjonspunktClient, type IntegrasjonspunktClientOptions, isSendError, SendError } from 'eformidling';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { type FakeOptions, fakeIp } from './fake-ip.js';
+import { RECEIVER } from './fixtures.js';
 
 /** Two retries, 1–2 ms apart: what most send tests give their client. */
 export const FAST_RETRY = { retries: 2, minDelayMs: 1, maxDelayMs: 2 };
@@ -27,5 +28,24 @@ export function useFakeIpServer() {
     return { ip, client };
   }
 
-  return { server, serve };
+  /** A fake IP and its client (as {@link serve}), plus an arkivmelding to send and its messageId. */
+  function setup(clientOptions?: Parameters<typeof serve>[1]) {
+    const { ip, client } = clientOptions ? serve({}, clientOptions) : serve();
+    const sbd = arkivmelding({ receiver: RECEIVER, hoveddokument: 'vedtak.pdf' });
+    const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+    return { ip, client, sbd, id };
+  }
+
+  return { server, serve, setup };
+}
+
+/** The {@link SendError} a send rejected with (fails the test when it resolved or threw anything else). */
+export async function sendFailure(p: Promise<unknown>): Promise<SendError> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SendError);
+  expect(isSendError(error)).toBe(true);
+  return error as SendError;
 }

@@ -1,26 +1,9 @@
-import { arkivmelding, isSendError, type SendError } from 'eformidling';
 import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { dpoFiles, RECEIVER } from './fixtures.js';
-import { useFakeIpServer } from './harness.js';
+import { dpoFiles } from './fixtures.js';
+import { sendFailure, useFakeIpServer } from './harness.js';
 
-const { server, serve } = useFakeIpServer();
-
-function setup(clientOptions?: Parameters<typeof serve>[1]) {
-  const { ip, client } = clientOptions ? serve({}, clientOptions) : serve();
-  const sbd = arkivmelding({ receiver: RECEIVER, hoveddokument: 'vedtak.pdf' });
-  const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
-  return { ip, client, sbd, id };
-}
-
-async function failure(p: Promise<unknown>): Promise<SendError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isSendError(error)).toBe(true);
-  return error as SendError;
-}
+const { server, setup } = useFakeIpServer();
 
 const OUT = /^\/api\/messages\/out$/;
 const ONE = /^\/api\/messages\/out\/[0-9a-f-]{36}$/;
@@ -46,7 +29,7 @@ describe('multi-step: the IP refuses the send step (429, 503): the send is repea
   it('refused on every attempt: after the last retry the message is deleted and the error says so (not uncertain)', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => busy(503));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'send', messageId: id, status: 503, cleanedUp: true, kept: false, uncertain: false });
     expect(error.message).toContain('The message was deleted from the IP.');
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(3); // 1 + 2 retries
@@ -59,7 +42,7 @@ describe('multi-step: the IP refuses the send step (429, 503): the send is repea
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, (_c, n) => (n <= 3 ? busy(429, '0') : undefined));
     const files = dpoFiles();
-    const error = await failure(client.send({ sbd, files }, { strategy: 'multi-step', keepOnFailure: true }));
+    const error = await sendFailure(client.send({ sbd, files }, { strategy: 'multi-step', keepOnFailure: true }));
     expect(error).toMatchObject({ step: 'send', messageId: id, status: 429, kept: true, cleanedUp: false, uncertain: false });
     expect(ip.outgoing.has(id)).toBe(true);
     expect(ip.lines(({ method }) => method === 'DELETE')).toEqual([]);
@@ -70,7 +53,7 @@ describe('multi-step: the IP refuses the send step (429, 503): the send is repea
   it('a Retry-After longer than maxRetryAfterMs is not waited for: the refusal ends the send at once', async () => {
     const { ip, client, sbd, id } = setup({ retry: { retries: 3, minDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 1000 } });
     ip.on('POST', ONE, () => busy(429, '3600'));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'send', status: 429, cleanedUp: true, uncertain: false });
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
   });
@@ -116,7 +99,7 @@ describe('multi-step: a send step without a clear answer is never repeated; the 
   it('504 and the message never leaves the queue: uncertain after outcomeTimeoutMs, with what to do next', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => busy(504));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 40 }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 40 }));
     expect(error).toMatchObject({ step: 'send', messageId: id, uncertain: true, cleanedUp: false, kept: false, status: 504 });
     expect(error.message).toContain('within 40 ms');
     expect(error.message).toContain('do not send it again');
@@ -187,7 +170,7 @@ describe('one-step: refusals are repeated without look-ups; nothing is left behi
   it('429 on every attempt: SendError step one-step; nothing was stored, so nothing is looked up or deleted', async () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, () => busy(429, '0'));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', messageId: id, status: 429, cleanedUp: false, uncertain: false });
     expect(ip.lines()).toEqual(Array(3).fill('POST /api/messages/out/multipart'));
     expect(ip.outgoing.size).toBe(0);
@@ -199,7 +182,7 @@ describe('one retry layer: a look inside a retried create is one request, not a 
     const { ip, client, sbd, id } = setup();
     ip.on('POST', OUT, () => 'store-then-drop');
     ip.on('GET', ONE, () => HttpResponse.error());
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'create', messageId: id, cleanedUp: true });
     // Attempt 1 posts; attempts 2 and 3 look first and fail there (2 retries in all).
     expect(ip.lines()).toEqual([
@@ -228,7 +211,7 @@ describe('a cleanup that fails is named in the error', () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, (c) => ip.error(400, 'TimeToLiveException', 'expired', c.path));
     ip.on('DELETE', ONE, () => busy(503));
-    const error = await failure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
+    const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step' }));
     expect(error).toMatchObject({ step: 'send', messageId: id, cleanedUp: false, kept: false, uncertain: false });
     expect(error.message).toContain(`stays in the IP's outgoing queue; delete it with ip.outgoing.delete('${id}')`);
     expect(ip.outgoing.has(id)).toBe(true);
