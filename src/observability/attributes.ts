@@ -1,0 +1,54 @@
+/**
+ * Attribute names the SDK puts on spans and metrics. HTTP attributes follow the OpenTelemetry semantic conventions for
+ * HTTP clients (stable since semconv 1.23); the `eformidling.*` names are the SDK's own, one per fact, so one search
+ * for a message id finds every span of its story (send, statuses, receive, bridge).
+ *
+ * What never becomes an attribute: credentials (URLs are redacted, no header but `Retry-After` is copied), file
+ * contents, SBD bodies, arkivmelding text.
+ * @internal
+ * @module
+ */
+
+/** OpenTelemetry's HTTP client semantic conventions. @internal */
+export const HTTP = {
+  method: 'http.request.method',
+  statusCode: 'http.response.status_code',
+  resendCount: 'http.request.resend_count',
+  /** `Retry-After` as the IP sent it (semconv's `http.response.header.<name>`, a string array). */
+  retryAfter: 'http.response.header.retry-after',
+  urlFull: 'url.full',
+  urlTemplate: 'url.template',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  errorType: 'error.type',
+  requestBodySize: 'http.request.body.size',
+} as const;
+
+/** OpenTelemetry's messaging semantic conventions, for the RabbitMQ connector. @internal */
+export const MESSAGING = {
+  system: 'messaging.system',
+  operation: 'messaging.operation.type',
+  destination: 'messaging.destination.name',
+  routingKey: 'messaging.rabbitmq.destination.routing_key',
+  messageId: 'messaging.message.id',
+} as const;
+
+/** The SDK's own attributes. @internal */
+export const EFORMIDLING = {
+  messageId: 'eformidling.message_id',
+  conversationId: 'eformidling.conversation_id',
+  service: 'eformidling.service',
+  process: 'eformidling.process',
+  documentType: 'eformidling.document_type',
+  sender: 'eformidling.sender',
+  receiver: 'eformidling.receiver',
+  strategy: 'eformidling.send.strategy',
+  fileCount: 'eformidling.send.file_count',
+  bytes: 'eformidling.send.bytes',
+  status: 'eformidling.status',
+  outcome: 'eformidling.outcome',
+  lockRemainingMs: 'eformidling.receive.lock_remaining_ms',
+  trackedCount: 'eformidling.tracker.tracked',
+  changes: 'eformidling.tracker.changes',
+  eventType: 'eformidling.event.type',
+} as const;
