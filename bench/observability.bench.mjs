@@ -1,8 +1,8 @@
 // What observability costs when nobody listens: the SDK with @opentelemetry/api installed but no provider registered
 // vs the same SDK where the API cannot be found (target >= 0.95x, i.e. no measurable cost). Both copies run in this
-// process against the same child server in interleaved rounds: the second copy is dist/ linked into a temporary folder
-// whose node_modules holds every package but @opentelemetry.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+// process against the same child server in interleaved rounds: the second copy is dist/ copied into a temporary folder
+// whose node_modules links every package but @opentelemetry.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,11 +10,12 @@ import { compareRates, isMain, row, startChildServer } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** dist/ and node_modules without @opentelemetry, linked into a temporary folder. */
+/** dist/ and node_modules without @opentelemetry, in a temporary folder. */
 function copyWithoutOtel() {
   const dir = mkdtempSync(join(tmpdir(), 'eformidling-no-otel-'));
-  symlinkSync(join(root, 'dist'), join(dir, 'dist'));
-  symlinkSync(join(root, 'package.json'), join(dir, 'package.json'));
+  // Copied, not linked: Node resolves a module from its real path, which would find the API again.
+  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(dir, 'package.json'));
   mkdirSync(join(dir, 'node_modules'));
   for (const name of readdirSync(join(root, 'node_modules'))) {
     if (name === '@opentelemetry' || name === '.bin') continue;
