@@ -345,6 +345,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
  * - `time`: the status's `lastUpdate`; for an incoming message the SBD's `creationDateAndTime`.
  * - `data`: `messageId`, `conversationId`, `status`, `statusId`, `description` (statuses), `direction`,
  *   `serviceIdentifier`, `process`, `documentType`; fields that are unknown are left out. Never document content.
+ * - `traceparent`, `tracestate`: only when the application runs OpenTelemetry (the CloudEvents distributed-tracing
+ *   extension): the publish span's W3C trace context, also sent as AMQP headers. `consumeNotifications` continues it.
  *
  * **Routing keys** (`source.type.object.event`, each part one lower-case word):
  * `eformidling.event.message.<status>` (`…message.levert`, `…message.feil`, `…message.innkommende_mottatt`) and

@@ -263,6 +263,10 @@ function parse(body: unknown): NotificationEvent | undefined {
  * has a dead-letter exchange). The connection reconnects by itself and the queue, bindings and subscription are
  * re-created after a broker restart.
  *
+ * With OpenTelemetry registered, each delivery is a CONSUMER span (`process <exchange>`) that continues the trace of
+ * the bridge's publish (the event's `traceparent`, else the AMQP header) and records `eformidling.outcome` (`ack`,
+ * `requeue`, `drop`); the handler runs inside it, so its own spans and IP requests join that trace.
+ *
  * @param options - broker, queue, binding keys, handler, prefetch.
  * @example
  * ```ts
