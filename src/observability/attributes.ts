@@ -41,7 +41,6 @@ export const MESSAGING = {
 export const CLOUDEVENTS = {
   id: 'cloudevents.event_id',
   type: 'cloudevents.event_type',
-  subject: 'cloudevents.event_subject',
 } as const;
 
 /** The SDK's own attributes. @internal */
