@@ -29,8 +29,18 @@ export const MESSAGING = {
   system: 'messaging.system',
   operation: 'messaging.operation.type',
   destination: 'messaging.destination.name',
+  operationName: 'messaging.operation.name',
   routingKey: 'messaging.rabbitmq.destination.routing_key',
+  deliveryTag: 'messaging.rabbitmq.message.delivery_tag',
   messageId: 'messaging.message.id',
+  /** The consumer's queue, shared by the instances of one consuming system. */
+  consumerGroup: 'messaging.consumer.group.name',
+} as const;
+
+/** OpenTelemetry's CloudEvents semantic conventions, for the notifications the connector publishes. @internal */
+export const CLOUDEVENTS = {
+  id: 'cloudevents.event_id',
+  type: 'cloudevents.event_type',
 } as const;
 
 /** The SDK's own attributes. @internal */
@@ -51,4 +61,6 @@ export const EFORMIDLING = {
   trackedCount: 'eformidling.tracker.tracked',
   changes: 'eformidling.tracker.changes',
   eventType: 'eformidling.event.type',
+  bridgeStatuses: 'eformidling.bridge.statuses',
+  bridgeIncoming: 'eformidling.bridge.incoming',
 } as const;

@@ -20,6 +20,11 @@ const COUNTERS = {
   'eformidling.http.retries': { unit: '{retry}', description: 'Requests sent again after a transient failure, by route' },
   'eformidling.receive.lock_expiries': { unit: '{lock}', description: 'Incoming messages whose lock ran out before the delete' },
   'eformidling.receive.dead_letters': { unit: '{message}', description: 'Incoming messages set aside as dead letters' },
+  'messaging.client.sent.messages': {
+    unit: '{message}',
+    description:
+      'Notifications the RabbitMQ bridge published, by CloudEvent type; error.type on those not confirmed or returned unroutable',
+  },
 } as const;
 
 const HISTOGRAMS = {

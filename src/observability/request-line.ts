@@ -26,3 +26,8 @@ export function formatRequestLine(line: RequestLine): string {
   const retry = line.resendCount ? ` (retry ${line.resendCount})` : '';
   return `${line.method} ${line.target} → ${outcome}${time}${retry}`;
 }
+
+/** True for a line {@link formatRequestLine} made (how the CLI's `--verbose` tells request lines from other log lines). @internal */
+export function isRequestLine(text: string): boolean {
+  return /^[A-Z]+ \/\S* → \S/.test(text);
+}

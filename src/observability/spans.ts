@@ -32,6 +32,12 @@ export interface SpanOptions {
    * the span becomes a child of the remote span instead of the active one.
    */
   parent?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Start from an empty context instead of the active one: a new trace, unless `parent` carries one. For work that a
+   * long-lived loop or a broker delivery starts, whose active context is only whatever was current when the loop or
+   * the connection was set up.
+   */
+  root?: boolean | undefined;
 }
 
 const NOOP_SCOPE: SpanScope = { recording: false, set() {}, event() {} };
@@ -51,7 +57,8 @@ export function startSpan(name: string, options: SpanOptions = {}): OpenSpan {
   const tracer = sdkTracer();
   if (tracer === undefined) return NOOP_OPEN;
   const api = otelApi() as NonNullable<ReturnType<typeof otelApi>>;
-  const parent = options.parent ? extract(api, options.parent) : api.context.active();
+  const base = options.root ? api.ROOT_CONTEXT : api.context.active();
+  const parent = options.parent ? api.propagation.extract(base, options.parent, getter) : base;
   const span = tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'] }, parent);
   if (!span.isRecording()) {
     // Still the active span for what runs inside, so a sampled-out trace stays one trace downstream.
@@ -117,10 +124,6 @@ const getter: Api.TextMapGetter<Readonly<Record<string, unknown>>> = {
     return value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : undefined;
   },
 };
-
-function extract(api: NonNullable<ReturnType<typeof otelApi>>, carrier: Readonly<Record<string, unknown>>): Api.Context {
-  return api.propagation.extract(api.context.active(), carrier, getter);
-}
 
 /** The attributes without their `undefined` values, as OpenTelemetry takes them. @internal */
 export function cleanAttributes(attributes: SpanAttributes): Api.Attributes {

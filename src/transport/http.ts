@@ -241,7 +241,13 @@ export class Transport {
         span.set({ [HTTP.statusCode]: status, [HTTP.retryAfter]: retryAfter === null ? undefined : [retryAfter] });
       }
       if (this.#logging) {
-        const line = formatRequestLine({ method: req.method, target: req.path, status, durationMs: performance.now() - started });
+        const line = formatRequestLine({
+          method: req.method,
+          target: req.path,
+          status,
+          durationMs: performance.now() - started,
+          resendCount: attemptNumber - 1,
+        });
         this.logger.debug(line, { attempt: attemptNumber });
       }
       if (status >= 400 && !req.acceptStatus?.includes(status)) {
@@ -281,7 +287,13 @@ export class Transport {
       if (this.#logging && status === undefined) {
         const name = mapped instanceof Error ? mapped.name : 'Error';
         this.logger.debug(
-          formatRequestLine({ method: req.method, target: req.path, error: name, durationMs: performance.now() - started }),
+          formatRequestLine({
+            method: req.method,
+            target: req.path,
+            error: name,
+            durationMs: performance.now() - started,
+            resendCount: attemptNumber - 1,
+          }),
           {
             attempt: attemptNumber,
           },
