@@ -32,6 +32,8 @@ export interface SpanOptions {
    * the span becomes a child of the remote span instead of the active one.
    */
   parent?: Readonly<Record<string, unknown>> | undefined;
+  /** When the work began, in epoch ms, if before the span starts (e.g. the peek that locked a message). */
+  startTime?: number | undefined;
 }
 
 const NOOP_SCOPE: SpanScope = { recording: false, set() {}, event() {} };
@@ -52,7 +54,7 @@ export function startSpan(name: string, options: SpanOptions = {}): OpenSpan {
   if (tracer === undefined) return NOOP_OPEN;
   const api = otelApi() as NonNullable<ReturnType<typeof otelApi>>;
   const parent = options.parent ? extract(api, options.parent) : api.context.active();
-  const span = tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'] }, parent);
+  const span = tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'], startTime: options.startTime }, parent);
   if (!span.isRecording()) {
     // Still the active span for what runs inside, so a sampled-out trace stays one trace downstream.
     const ctx = api.trace.setSpan(parent, span);
