@@ -65,4 +65,6 @@ export const EFORMIDLING = {
   trackStrategy: 'eformidling.tracker.strategy',
   changes: 'eformidling.tracker.changes',
   eventType: 'eformidling.event.type',
+  /** `INCOMING` or `OUTGOING` (a webhook event's direction). */
+  direction: 'eformidling.direction',
 } as const;
