@@ -8,6 +8,7 @@ import { main as einnsynInnsynskrav } from '../../examples/einnsyn-innsynskrav.j
 import { main as firstIntegration } from '../../examples/first-integration.js';
 import { StepError, main as start } from '../../examples/main.js';
 import { main as observability } from '../../examples/observability.js';
+import { main as pinoExample } from '../../examples/pino-logger.js';
 import { main as receiveLoop } from '../../examples/receive-loop.js';
 import { main as sakArkivRoundtrip } from '../../examples/sak-arkiv-roundtrip.js';
 import { main as sendLarge } from '../../examples/send-large.js';
@@ -192,6 +193,26 @@ describe('examples against the simulator', () => {
     // What it printed: both trees and every metric.
     for (const l of [...result.sendTree, ...result.receiveTree]) expect(lines).toContain(`  ${l}`);
     for (const [name, value] of result.metrics) expect(lines.some((l) => l.startsWith(`  ${name} = ${value}`))).toBe(true);
+  });
+
+  it('pino-logger: the SDK logs through pino, with the trace and span ids of the workflow each line belongs to', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const { messageId } = await pinoExample({ env: {}, destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const line = (pattern: RegExp) => lines.find((l) => pattern.test(String(l.msg)));
+    const capabilities = line(/^GET \/api\/capabilities\/\S+ → 200/);
+    const multipart = line(/^POST \/api\/messages\/out\/multipart → 200/);
+    const archived = line(/^archived$/);
+    const pop = line(new RegExp(`^GET /api/messages/in/pop/${messageId} → 200`));
+    expect(capabilities?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(capabilities?.span_id).toMatch(/^[0-9a-f]{16}$/);
+    // One send, one trace; the receive is a trace of its own, the handler's line and the download in it.
+    expect(multipart?.trace_id).toBe(capabilities?.trace_id);
+    expect(archived).toMatchObject({ level: 30, messageId, type: 'arkivmelding', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(archived?.trace_id).not.toBe(capabilities?.trace_id);
+    expect(pop?.trace_id).toBe(archived?.trace_id);
+    // Outside any span (the application's own line after the send, an empty poll): no ids.
+    expect(line(/^sent$/)).not.toHaveProperty('trace_id');
+    expect(lines.filter((l) => String(l.msg).startsWith('GET /api/messages/in/peek')).every((l) => l.trace_id === undefined)).toBe(true);
   });
 
   it('sak-arkiv-roundtrip: arkivmelding out, arkivmelding_kvittering back, LEST', async () => {
