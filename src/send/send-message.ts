@@ -61,15 +61,23 @@ export function resumeSend(
   files: readonly Upload[] = [],
   options: ResumeSendOptions = {},
 ): Promise<StandardBusinessDocument> {
-  return traceSend(async (telemetry) => {
-    if (typeof messageId !== 'string' || messageId === '') throw new RequestValidationError('messageId', 'is required');
-    checkOutcomeTimeout(options);
-    // 404 NotFoundError: unknown, or already transmitted (then there is nothing to resume).
-    const stored = await ip.outgoing.get(messageId, requestOptions(options));
-    await validateSend(stored, files, { oneStep: false, identifiers: ip.identifiers });
-    telemetry.describe(stored, files, 'multi-step', true);
-    await uploadAll(ip, messageId, files, options, true);
-    await sendStep(ip, messageId, options);
-    return stored;
-  });
+  return traceSend((telemetry) => resume(ip, messageId, files, options, telemetry));
+}
+
+async function resume(
+  ip: SendContext,
+  messageId: string,
+  files: readonly Upload[],
+  options: ResumeSendOptions,
+  telemetry: SendTelemetry,
+): Promise<StandardBusinessDocument> {
+  if (typeof messageId !== 'string' || messageId === '') throw new RequestValidationError('messageId', 'is required');
+  checkOutcomeTimeout(options);
+  // 404 NotFoundError: unknown, or already transmitted (then there is nothing to resume).
+  const stored = await ip.outgoing.get(messageId, requestOptions(options));
+  await validateSend(stored, files, { oneStep: false, identifiers: ip.identifiers });
+  telemetry.describe(stored, files, 'multi-step', true);
+  await uploadAll(ip, messageId, files, options, true);
+  await sendStep(ip, messageId, options);
+  return stored;
 }
