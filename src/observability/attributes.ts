@@ -50,17 +50,33 @@ export const EFORMIDLING = {
   service: 'eformidling.service',
   process: 'eformidling.process',
   documentType: 'eformidling.document_type',
+  /** The message type (`documentIdentification.type`), e.g. `arkivmelding`, `innsynskrav`. */
+  messageType: 'eformidling.message_type',
   sender: 'eformidling.sender',
   receiver: 'eformidling.receiver',
   strategy: 'eformidling.send.strategy',
   fileCount: 'eformidling.send.file_count',
   bytes: 'eformidling.send.bytes',
+  /** A `resumeSend()`: the message was kept after an earlier failure. */
+  resumed: 'eformidling.send.resumed',
+  /** Where a message failed (`messages.failed`): `send`, `receive` or `status`. */
+  stage: 'eformidling.stage',
+  /** The step of the workflow that failed: a `SendError`'s step, a receive stage (`pop`, `handler`, `delete`…). */
+  step: 'eformidling.step',
+  /** Which delivery to a handler this is (1 for the first). */
+  attempt: 'eformidling.receive.attempt',
+  /** The ASiC-E's size in bytes. */
+  asicBytes: 'eformidling.receive.asic_bytes',
   status: 'eformidling.status',
   outcome: 'eformidling.outcome',
   lockRemainingMs: 'eformidling.receive.lock_remaining_ms',
   trackedCount: 'eformidling.tracker.tracked',
+  /** A tracking strategy (`per-id`, `search`, `queue`). */
+  trackStrategy: 'eformidling.tracker.strategy',
   changes: 'eformidling.tracker.changes',
   eventType: 'eformidling.event.type',
   bridgeStatuses: 'eformidling.bridge.statuses',
   bridgeIncoming: 'eformidling.bridge.incoming',
+  /** `INCOMING` or `OUTGOING` (a webhook event's direction). */
+  direction: 'eformidling.direction',
 } as const;

@@ -36,21 +36,29 @@ export function otelApi(): OtelApi | null {
 }
 
 let tracer: Api.Tracer | undefined;
+let tracerProvider: Api.TracerProvider | undefined;
 let meter: Api.Meter | undefined;
 
 /**
- * The SDK's tracer, or undefined without the API. The API's tracer is a proxy that follows the global provider, so
- * one taken before the application registered its provider still records afterwards. @internal
+ * The SDK's tracer, or undefined without the API. Taken anew whenever the global provider changed: the copy of the
+ * API loaded here (CommonJS, through `createRequire`) may not be the copy the application registers its provider
+ * with (an ESM `import`), and then a tracer taken before the registration would be the loaded copy's own proxy, which
+ * never learns of it; `trace.disable()` and a new registration replace the proxy as well. @internal
  */
 export function sdkTracer(): Api.Tracer | undefined {
-  if (tracer === undefined) tracer = otelApi()?.trace.getTracer(INSTRUMENTATION_SCOPE, VERSION);
+  const api = otelApi();
+  if (api === null) return undefined;
+  const provider = api.trace.getTracerProvider();
+  if (tracer === undefined || tracerProvider !== provider) {
+    tracer = provider.getTracer(INSTRUMENTATION_SCOPE, VERSION);
+    tracerProvider = provider;
+  }
   return tracer;
 }
 
 /**
- * The SDK's meter, or undefined without the API. Unlike the tracer, the API's global meter is not a proxy: a meter
- * taken before `metrics.setGlobalMeterProvider()` stays a no-op. So it is taken anew until a real provider is
- * registered. @internal
+ * The SDK's meter, or undefined without the API. The API's global meter is no proxy at all: a meter taken before
+ * `metrics.setGlobalMeterProvider()` stays a no-op. So it too is taken anew whenever the provider changed. @internal
  */
 export function sdkMeter(): Api.Meter | undefined {
   const api = otelApi();

@@ -13,7 +13,7 @@ import { otelApi, sdkTracer } from './otel.js';
 export type SpanAttributes = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** The kinds of span the SDK makes (OpenTelemetry's `SpanKind`). @internal */
-export type SpanKindName = 'internal' | 'client' | 'producer' | 'consumer';
+export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 
 /** What work inside a span may do with it. @internal */
 export interface SpanScope {
@@ -38,6 +38,8 @@ export interface SpanOptions {
    * the connection was set up.
    */
   root?: boolean | undefined;
+  /** When the work began, in epoch ms, if before the span starts (e.g. the peek that locked a message). */
+  startTime?: number | undefined;
 }
 
 const NOOP_SCOPE: SpanScope = { recording: false, set() {}, event() {} };
@@ -59,7 +61,7 @@ export function startSpan(name: string, options: SpanOptions = {}): OpenSpan {
   const api = otelApi() as NonNullable<ReturnType<typeof otelApi>>;
   const base = options.root ? api.ROOT_CONTEXT : api.context.active();
   const parent = options.parent ? api.propagation.extract(base, options.parent, getter) : base;
-  const span = tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'] }, parent);
+  const span = tracer.startSpan(name, { kind: KINDS[options.kind ?? 'internal'], startTime: options.startTime }, parent);
   if (!span.isRecording()) {
     // Still the active span for what runs inside, so a sampled-out trace stays one trace downstream.
     const ctx = api.trace.setSpan(parent, span);
@@ -113,7 +115,7 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
   return { traceId, spanId };
 }
 
-const KINDS: Record<SpanKindName, Api.SpanKind> = { internal: 0, client: 2, producer: 3, consumer: 4 };
+const KINDS: Record<SpanKindName, Api.SpanKind> = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 };
 
 const getter: Api.TextMapGetter<Readonly<Record<string, unknown>>> = {
   keys: (carrier) => Object.keys(carrier),
@@ -146,4 +148,26 @@ function markFailed(api: NonNullable<ReturnType<typeof otelApi>>, span: Api.Span
   // The SDK's errors redact credentials from their messages; no stack, which could carry file paths of the app only.
   span.addEvent('exception', { 'exception.type': name, 'exception.message': message });
   span.setStatus({ code: api.SpanStatusCode.ERROR, message });
+}
+
+let resendKey: symbol | undefined;
+
+/**
+ * Runs `fn` as attempt `attempt` of an operation retried above the transport (a resource's `withRetry`, e.g. an
+ * upload; 1 for a request of its own inside such an attempt), so the requests inside carry `http.request.resend_count` and count as retries. Carried in the active
+ * context: without the API nothing is done. @internal
+ */
+export function asAttempt<T>(attempt: number, fn: () => T): T {
+  const api = otelApi();
+  // Attempt 1 inside a retried one (a look whether the earlier attempt took effect) is a first request again.
+  if (api === null || (attempt <= 1 && outerResendCount() === 0)) return fn();
+  resendKey ??= api.createContextKey('eformidling.resend_count');
+  return api.context.with(api.context.active().setValue(resendKey, attempt - 1), fn);
+}
+
+/** The resend count {@link asAttempt} put into the active context (0 outside one). @internal */
+export function outerResendCount(): number {
+  if (resendKey === undefined) return 0;
+  const value = otelApi()?.context.active().getValue(resendKey);
+  return typeof value === 'number' ? value : 0;
 }

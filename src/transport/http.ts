@@ -8,7 +8,7 @@ import { HTTP } from '../observability/attributes.js';
 import { count, record } from '../observability/metrics.js';
 import { formatRequestLine } from '../observability/request-line.js';
 import { routeTemplate } from '../observability/routes.js';
-import { injectTraceContext, type OpenSpan, startSpan } from '../observability/spans.js';
+import { asAttempt, injectTraceContext, type OpenSpan, outerResendCount, startSpan } from '../observability/spans.js';
 import type { RequestBody } from '../uploads.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -131,7 +131,7 @@ export class Transport {
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
-  readonly withRetry: RetryRunner = (fn, options = {}) => withRetry(fn, this.retry, options);
+  readonly withRetry: RetryRunner = (fn, options = {}) => withRetry((n) => asAttempt(n, () => fn(n)), this.retry, options);
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {
@@ -167,7 +167,6 @@ export class Transport {
     return withRetry(attempt, this.retry, {
       signal: options.signal,
       onRetry: (error, attemptNumber, delayMs) => {
-        count('eformidling.http.retries', { [HTTP.method]: req.method, [HTTP.urlTemplate]: routeTemplate(req.method, req.path) });
         this.logger.warn(`${req.method} ${req.path} attempt ${attemptNumber} failed; retrying in ${delayMs} ms`, {
           error: error instanceof Error ? error.message : String(error),
         });
@@ -195,9 +194,12 @@ export class Transport {
     // One CLIENT span per attempt (OpenTelemetry's HTTP client conventions: a resend is a span of its own, with
     // `http.request.resend_count`); a workflow's span, when there is one, is the parent of all of them.
     const route = routeTemplate(req.method, req.path);
+    // Resends by this layer plus those of a composite operation retried above it (a resource's `withRetry`).
+    const resends = attemptNumber - 1 + outerResendCount();
+    if (resends > 0) count('eformidling.http.retries', { [HTTP.method]: req.method, [HTTP.urlTemplate]: route });
     const span = startSpan(route ? `${req.method} ${route}` : req.method, {
       kind: 'client',
-      attributes: () => this.#spanAttributes(req, url, route, attemptNumber),
+      attributes: () => this.#spanAttributes(req, url, route, resends),
     });
     if (span.recording) span.run(() => injectTraceContext(headers));
     let status: number | undefined;
@@ -305,7 +307,7 @@ export class Transport {
     }
   }
 
-  #spanAttributes(req: HttpRequest, url: string, route: string | undefined, attemptNumber: number) {
+  #spanAttributes(req: HttpRequest, url: string, route: string | undefined, resends: number) {
     const { hostname, port, protocol } = new URL(url);
     return {
       [HTTP.method]: req.method,
@@ -313,7 +315,7 @@ export class Transport {
       [HTTP.urlTemplate]: route,
       [HTTP.serverAddress]: hostname,
       [HTTP.serverPort]: port ? Number(port) : protocol === 'https:' ? 443 : 80,
-      [HTTP.resendCount]: attemptNumber > 1 ? attemptNumber - 1 : undefined,
+      [HTTP.resendCount]: resends > 0 ? resends : undefined,
     };
   }
 
