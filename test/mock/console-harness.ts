@@ -54,9 +54,9 @@ export async function startConsole(options: StartSimulatorOptions = {}): Promise
   };
 }
 
-/** Sends an arkivmelding (arkivmelding.xml + vedtak.pdf) from DEPARTEMENT to KOMMUNE with the SDK; returns its id. */
-export async function sendWithSdk(ip: IntegrasjonspunktClient, title = 'Vedtak i byggesak'): Promise<string> {
-  const sbd = arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: 'vedtak.pdf' });
+/** Sends an arkivmelding (arkivmelding.xml + vedtak.pdf) from DEPARTEMENT (to KOMMUNE) with the SDK; returns its id. */
+export async function sendWithSdk(ip: IntegrasjonspunktClient, title = 'Vedtak i byggesak', receiver = KOMMUNE): Promise<string> {
+  const sbd = arkivmelding({ sender: DEPARTEMENT, receiver, hoveddokument: 'vedtak.pdf' });
   await ip.send({
     sbd,
     files: [

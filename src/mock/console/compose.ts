@@ -41,7 +41,7 @@ const as =
 export const COMPOSE_TYPES = {
   arkivmelding: { build: as(arkivmelding), process: PROCESSES.arkivmelding.administrasjon, needsFiles: true },
   arkivmelding_kvittering: { build: as(arkivmeldingKvittering), process: PROCESSES.arkivmelding.response, needsFiles: false },
-  avtalt: { build: as(avtalt), process: PROCESSES.avtalt.avtalt, needsFiles: true },
+  avtalt: { build: as(avtalt), process: PROCESSES.avtalt.avtalt, needsFiles: false },
   digital: { build: as(digital), process: PROCESSES.digitalpost.info, needsFiles: true },
   digital_dpv: { build: as(digitalDpv), process: PROCESSES.digitalpost.info, needsFiles: true },
   print: { build: as(print), process: PROCESSES.digitalpost.info, needsFiles: true },
