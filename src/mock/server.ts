@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isLoopback, SimulatorConsole } from './console/index.js';
+import { consoleServed, isLoopback, SimulatorConsole } from './console/index.js';
 import type { SimulatorOptions } from './model/index.js';
 import type { NetworkConfig } from './network.js';
 import { defaultNetwork } from './network.js';
@@ -107,9 +107,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `${tls ? 'https' : 'http'}://${hostPart}:${address.port}`;
-  const loopbackBound = isLoopback(address.address);
-  if (withConsole && (loopbackBound || consoleRemote)) {
-    simulatorConsole = new SimulatorConsole(simulator, { loopbackBound, dir: consoleDir });
+  if (consoleServed(address.address, { console: withConsole, consoleRemote })) {
+    simulatorConsole = new SimulatorConsole(simulator, { loopbackBound: isLoopback(address.address), dir: consoleDir });
   }
   let closed: Promise<void> | undefined;
   return {
