@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openAsic } from 'eformidling';
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../src/mock/console/http.js';
 import { START } from './both-faces.js';
 import { sendWithSdk, startConsole } from './console-harness.js';
 import { DEPARTEMENT, KOMMUNE } from './fixtures.js';
@@ -51,6 +52,22 @@ describe('console API: network and clock', () => {
     expect(wrong.headers.get('allow')).toBe('GET');
     expect((await api('/events', { method: 'POST', json: {} })).status).toBe(405);
     expect((await api(`/messages/${DEPARTEMENT}/out/%E0%A4%A`)).body.error).toBe('bad_request');
+    const notAnObject = await api('/clock/advance', { method: 'POST', json: 5 });
+    expect(notAnObject.body.message).toMatch(/^body: /);
+  });
+
+  it('an empty JSON body is an empty object; an unexpected failure is a 500 internal_error', async () => {
+    const { api, client } = await startConsole();
+    const id = await sendWithSdk(client(DEPARTEMENT));
+    const empty = await api(`/messages/${DEPARTEMENT}/out/${id}/deliver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(200);
+    const internal = errorResponse(new TypeError('boom'));
+    expect(internal.status).toBe(500);
+    expect(await internal.json()).toEqual({ error: 'internal_error', message: 'boom' });
+    expect(await errorResponse('odd').json()).toEqual({ error: 'internal_error', message: 'odd' });
   });
 });
 
