@@ -177,6 +177,21 @@ describe('console API: messages', () => {
   });
 });
 
+describe('console API: files spilled to disk', () => {
+  it('serves files and ASiC-E entries the simulator keeps in temp files', async () => {
+    const { api, client, server } = await startConsole({ spillThresholdBytes: 4 });
+    const id = await sendWithSdk(client(DEPARTEMENT));
+    const out = (await api(`/messages/${DEPARTEMENT}/out/${id}`)).body;
+    const pdf = out.outgoing.files.find((f: { filename: string }) => f.filename === 'vedtak.pdf');
+    expect(await (await fetch(`${server.url}${pdf.url}`)).text()).toBe('%PDF-1.7 vedtak');
+    server.simulator.deliverAll();
+    const incoming = (await api(`/messages/${KOMMUNE}/in/${id}`)).body;
+    expect(incoming.arkivmelding.journalpostnummer).toBe('17');
+    const entry = incoming.asic.entries.find((e: { name: string }) => e.name === 'vedtak.pdf');
+    expect(await (await fetch(`${server.url}${entry.url}`)).text()).toBe('%PDF-1.7 vedtak');
+  });
+});
+
 describe('console API: logs', () => {
   it('logs every request to the IPs with its route template, status and face', async () => {
     const { api, client } = await startConsole();

@@ -105,6 +105,18 @@ describe('console faults', () => {
     expect((await session.api('/faults')).body.faults).toEqual([]);
   });
 
+  it('keeps the last 100 used-up rules in the list', async () => {
+    const session = await startConsole();
+    const faults = session.server.simulator.faults;
+    for (let i = 0; i < 102; i++) faults.failNext({ path: '/manage/info', status: 500 });
+    for (let i = 0; i < 102; i++) await fetch(`${session.server.url}/manage/info`);
+    const listed = (await session.api('/faults')).body.faults;
+    expect(listed).toHaveLength(100);
+    expect(listed.every((f: { left: number; hits: number }) => f.left === 0 && f.hits === 1)).toBe(true);
+    expect(faults.pending).toEqual([]);
+    expect((await fetch(`${session.server.url}/manage/info`)).status).toBe(200);
+  });
+
   it('refuses a rule without an effect or with bad fields', async () => {
     const session = await startConsole();
     const add = (json: unknown) => session.api('/faults', { method: 'POST', json });
