@@ -10,8 +10,9 @@ import { defaultNetwork } from './network.js';
 import { Simulator } from './simulator.js';
 
 /**
- * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers. Bodies are
- * streamed both ways (a 1 GiB upload goes to a temp file as it arrives; a pop streams the zip).
+ * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers, and the
+ * simulator console at `/console/` (`console/`, docs/console-api.md). Bodies are streamed both ways (a 1 GiB
+ * upload goes to a temp file as it arrives; a pop streams the zip).
  * @module
  */
 
@@ -63,6 +64,7 @@ export interface SimulatorServer {
  * ```ts
  * const server = await startSimulator({ port: 0 });
  * const ip = new IntegrasjonspunktClient({ baseUrl: server.baseUrl('910077473') });
+ * console.log(`watch it at ${server.consoleUrl}`); // the console: a browser page on the same port
  * // …
  * await server.close();
  * ```
