@@ -8,6 +8,8 @@
  * @internal
  * @module
  */
+import { conversationIdOf, messageIdOf, processOf, receiverOf, type StandardBusinessDocument, senderOf, typeOf } from '../models/sbd.js';
+import type { SpanAttributes } from './spans.js';
 
 /** OpenTelemetry's HTTP client semantic conventions. @internal */
 export const HTTP = {
@@ -80,3 +82,16 @@ export const EFORMIDLING = {
   /** `INCOMING` or `OUTGOING` (a webhook event's direction). */
   direction: 'eformidling.direction',
 } as const;
+
+/** The ids and routing facts of a message, as span attributes (never its contents). @internal */
+export function messageAttributes(sbd: StandardBusinessDocument): SpanAttributes {
+  return {
+    [EFORMIDLING.messageId]: messageIdOf(sbd),
+    [EFORMIDLING.conversationId]: conversationIdOf(sbd),
+    [EFORMIDLING.process]: processOf(sbd),
+    [EFORMIDLING.messageType]: typeOf(sbd),
+    [EFORMIDLING.documentType]: sbd.standardBusinessDocumentHeader.documentIdentification.standard,
+    [EFORMIDLING.sender]: senderOf(sbd),
+    [EFORMIDLING.receiver]: receiverOf(sbd),
+  };
+}

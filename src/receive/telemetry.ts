@@ -9,8 +9,8 @@
  * @module
  */
 
-import { conversationIdOf, messageIdOf, processOf, receiverOf, type StandardBusinessDocument, senderOf, typeOf } from '../models/sbd.js';
-import { EFORMIDLING, HTTP } from '../observability/attributes.js';
+import { type StandardBusinessDocument, typeOf } from '../models/sbd.js';
+import { EFORMIDLING, HTTP, messageAttributes } from '../observability/attributes.js';
 import { count, gauge } from '../observability/metrics.js';
 import { type OpenSpan, startSpan } from '../observability/spans.js';
 
@@ -38,15 +38,7 @@ export class ReceiveTelemetry {
     this.#span = startSpan('eformidling.receive.message', {
       kind: 'consumer',
       startTime: peekedAt,
-      attributes: () => ({
-        [EFORMIDLING.messageId]: messageIdOf(sbd),
-        [EFORMIDLING.conversationId]: conversationIdOf(sbd),
-        [EFORMIDLING.process]: processOf(sbd),
-        [EFORMIDLING.messageType]: this.#messageType,
-        [EFORMIDLING.documentType]: sbd.standardBusinessDocumentHeader.documentIdentification.standard,
-        [EFORMIDLING.sender]: senderOf(sbd),
-        [EFORMIDLING.receiver]: receiverOf(sbd),
-      }),
+      attributes: () => messageAttributes(sbd),
     });
     if (this.#span.recording) this.#span.event('eformidling.peek', { 'eformidling.receive.lock_deadline': lockDeadline.toISOString() });
   }

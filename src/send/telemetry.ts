@@ -8,8 +8,8 @@
  * @module
  */
 
-import { conversationIdOf, messageIdOf, processOf, receiverOf, type StandardBusinessDocument, senderOf, typeOf } from '../models/sbd.js';
-import { EFORMIDLING, HTTP } from '../observability/attributes.js';
+import { type StandardBusinessDocument, typeOf } from '../models/sbd.js';
+import { EFORMIDLING, HTTP, messageAttributes } from '../observability/attributes.js';
 import { count } from '../observability/metrics.js';
 import { type SpanScope, withSpan } from '../observability/spans.js';
 import { sizeOf } from '../resources/multipart.js';
@@ -67,13 +67,7 @@ class SendFacts implements SendTelemetry {
     this.bytes = bytes;
     if (!this.#span.recording) return;
     this.#span.set({
-      [EFORMIDLING.messageId]: messageIdOf(sbd),
-      [EFORMIDLING.conversationId]: conversationIdOf(sbd),
-      [EFORMIDLING.process]: processOf(sbd),
-      [EFORMIDLING.messageType]: this.#messageType,
-      [EFORMIDLING.documentType]: sbd.standardBusinessDocumentHeader.documentIdentification.standard,
-      [EFORMIDLING.sender]: senderOf(sbd),
-      [EFORMIDLING.receiver]: receiverOf(sbd),
+      ...messageAttributes(sbd),
       [EFORMIDLING.strategy]: strategy,
       [EFORMIDLING.fileCount]: files.length,
       [EFORMIDLING.bytes]: bytes,
