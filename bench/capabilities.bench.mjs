@@ -1,8 +1,9 @@
 // Small calls: capabilities lookups through the SDK vs a raw fetch loop against the same local server (target >= 0.9x).
-// The server runs in a child process; both clients run here in alternating rounds.
+// The server runs in a child process; both clients run here in short rounds in ABBA order, and each row reports the
+// median of the per-pair ratios with its IQR (bench/lib.mjs).
 import { fileURLToPath } from 'node:url';
 import { IntegrasjonspunktClient } from '../dist/index.js';
-import { compareRates, isMain, row, startChildServer } from './lib.mjs';
+import { compareRates, isMain, ratioRow, startChildServer } from './lib.mjs';
 
 export default async function run() {
   const server = await startChildServer(fileURLToPath(new URL('capabilities-server.mjs', import.meta.url)));
@@ -58,15 +59,14 @@ export default async function run() {
       },
     });
     return [
-      row({ name: 'small calls: capabilities.get, sequential', value: plain.sdk, baseline: plain.raw, unit: 'req/s', target: 0.9 }),
-      row({
+      ratioRow({ name: 'small calls: capabilities.get, sequential', result: plain, unit: 'req/s', target: 0.9 }),
+      ratioRow({
         name: '(info) raw fetch with a per-request timeout signal vs raw fetch without',
-        value: timed.sdk,
-        baseline: timed.raw,
+        result: timed,
         unit: 'req/s',
         target: 0,
       }),
-      row({ name: 'small calls: capabilities.get, Basic auth', value: withAuth.sdk, baseline: withAuth.raw, unit: 'req/s', target: 0.9 }),
+      ratioRow({ name: 'small calls: capabilities.get, Basic auth', result: withAuth, unit: 'req/s', target: 0.9 }),
     ];
   } finally {
     server.close();
