@@ -78,7 +78,7 @@ export async function abba({ sdk, raw, pairs }) {
  * Fair comparison of two throughput workloads: many short rounds in ABBA order (see {@link abba}), each round
  * `perRound` operations; `work(n)` performs n operations. Rates are operations per second.
  */
-export async function compareRates({ sdk, raw, perRound = 100, pairs = 40, warmup = 500 }) {
+export async function compareRates({ sdk, raw, perRound = 300, pairs = 30, warmup = 500 }) {
   await raw(warmup);
   await sdk(warmup);
   const timed = (fn) => async () => {
