@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import { isApiError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 import { after, WakeableSleep } from '../internal/sleep.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
@@ -9,7 +10,7 @@ import type { DeliveryState } from './classify.js';
 import { DeliveryFailedError, TrackerStoppedError } from './errors.js';
 import type { StatusTrackerEvents, StatusUpdate } from './events.js';
 import { isPermanent } from './follower.js';
-import { messageIdArg, positiveMs, untilStatus } from './options.js';
+import { messageIdArg, untilStatus } from './options.js';
 import { applyStatus, newRecord, nextGraceEnd, settle, settleWaiters, type Tracked, unbackfilled, waitOn } from './records.js';
 import { nextInterval, resolveSettings, type TrackerSettings, waitBeforeNextCycle } from './settings.js';
 import { restoreRecords, toSnapshot } from './snapshot.js';
@@ -17,7 +18,6 @@ import { MemoryTrackerStore, type TrackerStore } from './store.js';
 import { createStrategy, type Strategy, type TrackerCore } from './strategies/index.js';
 import type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 import { type UpdateSink, updateStream } from './update-stream.js';
-
 export type { CycleInfo, StatusTrackerEvents, StatusUpdate } from './events.js';
 export type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 
@@ -172,7 +172,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     try {
       messageIdArg(messageId, 'messageId');
       until = untilStatus(options.until ?? 'LEVERT', 'until');
-      if (options.timeoutMs !== undefined) positiveMs(options.timeoutMs, 'timeoutMs', true);
+      if (options.timeoutMs !== undefined) positive(options.timeoutMs, 'timeoutMs', { unit: 'ms' });
     } catch (error) {
       return Promise.reject(error);
     }
