@@ -18,6 +18,7 @@ import { MemoryTrackerStore, type TrackerStore } from './store.js';
 import { createStrategy, type Strategy, type TrackerCore } from './strategies/index.js';
 import type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 import { type UpdateSink, updateStream } from './update-stream.js';
+
 export type { CycleInfo, StatusTrackerEvents, StatusUpdate } from './events.js';
 export type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 
@@ -33,12 +34,11 @@ export type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from 
  * once (webhooks are a supplement, the IP does not retry them, so the tracker keeps polling), and a `queue` cycle
  * that stopped at its bound with statuses left. Nothing is requested while nothing is pending.
  *
- * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
- * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves
- * before the first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages
- * once by id: a crash in the middle of a queue cycle too can only repeat statuses, never lose one. A failed save is
- * retried with the next one.
+ * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after every
+ * cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a crash between
+ * reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves before the first DELETE
+ * of a cycle, marking the snapshot so that a tracker loading it reads its pending messages once by id: a crash in the
+ * middle of a queue cycle too can only repeat statuses, never lose one. A failed save is retried with the next one.
  *
  * @example
  * ```ts
