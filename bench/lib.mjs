@@ -4,8 +4,10 @@
  * One result row as written to bench/results.json. `value` and `baseline` are the medians of each side; `ratio` is
  * the median of the per-pair ratios when the row comes from {@link compareRates} / {@link abba} (pass `ratio` and
  * `iqr`), else value / baseline. `iqr` is [q1, q3] of the per-pair ratios: how much the ratio moved between pairs.
+ * `cpu` (from {@link compareRates}) is the same for operations per CPU-second of this process: it leaves out the time
+ * the process waited for a core, so on a busy machine it is the steadier figure of what each side costs.
  */
-export function row({ name, value, unit, baseline, target, higherIsBetter = true, ratio, iqr }) {
+export function row({ name, value, unit, baseline, target, higherIsBetter = true, ratio, iqr, cpu }) {
   const r = ratio ?? (higherIsBetter ? value / baseline : baseline / value);
   return {
     name,
@@ -14,6 +16,7 @@ export function row({ name, value, unit, baseline, target, higherIsBetter = true
     baseline: round(baseline),
     ratio: round(r, 3),
     ...(iqr ? { iqr: iqr.map((x) => round(x, 3)) } : {}),
+    ...(cpu ? { cpuRatio: round(cpu.ratio, 3), cpuIqr: cpu.iqr.map((x) => round(x, 3)) } : {}),
     target,
     pass: r >= target,
   };
@@ -21,7 +24,7 @@ export function row({ name, value, unit, baseline, target, higherIsBetter = true
 
 /** A row from a {@link compareRates} / {@link abba} result (rates: higher is better). */
 export function ratioRow({ name, unit, target, result }) {
-  return row({ name, unit, target, value: result.sdk, baseline: result.raw, ratio: result.ratio, iqr: result.iqr });
+  return row({ name, unit, target, value: result.sdk, baseline: result.raw, ratio: result.ratio, iqr: result.iqr, cpu: result.cpu });
 }
 
 export function round(x, digits = 2) {
@@ -51,25 +54,33 @@ export function quantile(values, q) {
  */
 export async function abba({ sdk, raw, pairs }) {
   const ratios = [];
+  const cpuRatios = [];
   const rates = { sdk: [], raw: [] };
   const fns = { sdk, raw };
+  // Harmonic pairing: the mean time of the two runs of each side, turned back into a rate.
+  const pairRate = (xs) => xs.length / xs.reduce((sum, x) => sum + 1 / x, 0);
   for (let i = 0; i < pairs; i++) {
     const order = i % 2 ? ['sdk', 'raw', 'raw', 'sdk'] : ['raw', 'sdk', 'sdk', 'raw'];
     const got = { sdk: [], raw: [] };
     for (const kind of order) got[kind].push(await fns[kind]());
-    // Harmonic pairing: the mean time of the two runs of each side, turned back into a rate.
-    const pairRate = (xs) => xs.length / xs.reduce((sum, x) => sum + 1 / x, 0);
-    const s = pairRate(got.sdk);
-    const r = pairRate(got.raw);
+    // A measurement is a rate, or { rate, cpuRate } (operations per CPU-second too).
+    const rate = (kind) => pairRate(got[kind].map((x) => (typeof x === 'number' ? x : x.rate)));
+    const s = rate('sdk');
+    const r = rate('raw');
     rates.sdk.push(s);
     rates.raw.push(r);
     ratios.push(s / r);
+    if (typeof got.sdk[0] === 'object') {
+      const cpu = (kind) => pairRate(got[kind].map((x) => x.cpuRate));
+      cpuRatios.push(cpu('sdk') / cpu('raw'));
+    }
   }
   return {
     sdk: median(rates.sdk),
     raw: median(rates.raw),
     ratio: median(ratios),
     iqr: [quantile(ratios, 0.25), quantile(ratios, 0.75)],
+    ...(cpuRatios.length ? { cpu: { ratio: median(cpuRatios), iqr: [quantile(cpuRatios, 0.25), quantile(cpuRatios, 0.75)] } } : {}),
     pairs,
   };
 }
@@ -82,9 +93,12 @@ export async function compareRates({ sdk, raw, perRound = 300, pairs = 30, warmu
   await raw(warmup);
   await sdk(warmup);
   const timed = (fn) => async () => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn(perRound);
-    return perRound / ((performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    return { rate: perRound / seconds, cpuRate: perRound / ((cpu.user + cpu.system) / 1e6) };
   };
   return abba({ sdk: timed(sdk), raw: timed(raw), pairs });
 }
