@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
-import { compareRates, isMain, peakRssGrowth, round, row } from './lib.mjs';
+import { abba, compareRates, isMain, peakRssGrowth, ratioRow, round } from './lib.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const BIG = 1024 ** 3;
@@ -176,39 +176,35 @@ function runChild(kind, env) {
 
 /**
  * (3) 1 GiB download to disk: `ip.incoming.pop(id)` + `saveTo(path)` vs the raw streaming pipe
- * `pipeline(Readable.fromWeb(res.body), createWriteStream(path))`, alternating rounds in this process, median rate.
+ * `pipeline(Readable.fromWeb(res.body), createWriteStream(path))`, in ABBA order in this process, median pair ratio.
  */
-async function downloadToDisk(base, work, rounds = 3) {
+async function downloadToDisk(base, work, pairs = 2) {
   const { IntegrasjonspunktClient } = await import('../dist/index.js');
   const ip = new IntegrasjonspunktClient({ baseUrl: base, timeoutMs: 120_000 });
   const target = join(work, 'download.zip');
-  const once = {
-    raw: async () => {
+  const timed = (kind, fn) => async () => {
+    await rm(target, { force: true });
+    const t0 = performance.now();
+    await fn();
+    const seconds = (performance.now() - t0) / 1000;
+    if ((await stat(target)).size < BIG) throw new Error(`${kind}: short download`);
+    return BIG / 1024 / 1024 / seconds;
+  };
+  const result = await abba({
+    pairs,
+    raw: timed('raw', async () => {
       const res = await fetch(`${base}/api/messages/in/pop/${randomUUID()}`);
       await pipeline(Readable.fromWeb(res.body), createWriteStream(target));
-    },
-    sdk: async () => {
+    }),
+    sdk: timed('sdk', async () => {
       const download = await ip.incoming.pop(randomUUID());
       await download.saveTo(target);
-    },
-  };
-  const rates = { raw: [], sdk: [] };
-  for (let i = 0; i < rounds; i++) {
-    for (const kind of i % 2 ? ['sdk', 'raw'] : ['raw', 'sdk']) {
-      await rm(target, { force: true });
-      const t0 = performance.now();
-      await once[kind]();
-      const seconds = (performance.now() - t0) / 1000;
-      if ((await stat(target)).size < BIG) throw new Error(`${kind}: short download`);
-      rates[kind].push(BIG / 1024 / 1024 / seconds);
-    }
-  }
+    }),
+  });
   await rm(target, { force: true });
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return row({
+  return ratioRow({
     name: '1 GiB download to disk (pop + saveTo vs raw fetch piped to a file), throughput',
-    value: median(rates.sdk),
-    baseline: median(rates.raw),
+    result,
     unit: 'MiB/s',
     target: 0.9,
   });
@@ -225,8 +221,8 @@ export default async function run() {
     const base = server.base;
     const ip = new IntegrasjonspunktClient({ baseUrl: base });
     const rates = await compareRates({
-      perRound: 200,
-      rounds: 15,
+      perRound: 50,
+      pairs: 30,
       warmup: 400,
       raw: async (n) => {
         for (let i = 0; i < n; i++) {
@@ -252,9 +248,7 @@ export default async function run() {
         if (report.deleted !== n) throw new Error(`deleted ${report.deleted} of ${n}`);
       },
     });
-    rows.push(
-      row({ name: 'receive loop, 1 KB messages (peek+pop+delete)', value: rates.sdk, baseline: rates.raw, unit: 'msg/s', target: 0.95 }),
-    );
+    rows.push(ratioRow({ name: 'receive loop, 1 KB messages (peek+pop+delete)', result: rates, unit: 'msg/s', target: 0.95 }));
   } finally {
     server.stop();
   }

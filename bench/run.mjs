@@ -1,6 +1,9 @@
 // Runs every bench/*.bench.mjs (after `npm run build`), prints one table and writes bench/results.json as
-// [{ name, value, unit, baseline, ratio, target, pass }]. Figures are ratios against a raw baseline measured in
-// the same run; nothing here asserts timings in tests. Exit code 1 when a row misses its target.
+// [{ name, value, unit, baseline, ratio, iqr?, target, pass }]. Figures are ratios against a raw baseline measured in
+// the same run: the two sides run in short rounds in ABBA order, `ratio` is the median of the per-pair ratios and
+// `iqr` their interquartile range (bench/lib.mjs); `value` and `baseline` are each side's median. Throughput rows
+// also give `cpuRatio`/`cpuIqr`: the same per CPU-second of the client process, steadier on a busy machine (targets
+// are checked on `ratio`). Nothing here asserts timings in tests. Exit code 1 when a row misses its target.
 import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +32,8 @@ console.table(
     value: `${r.value} ${r.unit}`,
     baseline: `${r.baseline} ${r.unit}`,
     ratio: r.ratio,
+    'IQR of ratio': r.iqr ? `${r.iqr[0]}–${r.iqr[1]}` : '',
+    'CPU ratio (IQR)': r.cpuRatio === undefined ? '' : `${r.cpuRatio} (${r.cpuIqr[0]}–${r.cpuIqr[1]})`,
     target: r.target,
     pass: r.pass ? 'yes' : 'NO',
   })),

@@ -26,7 +26,7 @@
  */
 import { arkivmelding, IntegrasjonspunktClient } from 'eformidling';
 import { DEPARTEMENT, KOMMUNE, startSimulator } from 'eformidling/mock';
-import { consumeNotifications, createNotificationBridge, fetchIncoming, memoryStateStore } from 'eformidling/rabbitmq';
+import { consumeNotifications, createNotificationBridge, fetchIncoming, MemoryBridgeStateStore } from 'eformidling/rabbitmq';
 
 const amqpUrl = process.env.AMQP_URL;
 if (!amqpUrl) {
@@ -39,12 +39,12 @@ const sender = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(DEPARTEMENT
 const ip = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(KOMMUNE), userAgent: 'Example Arkiv/1.0' });
 const exchange = `eformidling.example.${process.pid}`;
 
-// The bridge: one per IP. In production give it fileStateStore('/var/lib/…/state.json') so a restart resumes.
+// The bridge: one per IP. In production give it new JsonFileBridgeStateStore('/var/lib/…/state.json') so a restart resumes.
 const bridge = createNotificationBridge({
   ip,
   amqpUrl,
   exchange,
-  store: memoryStateStore(),
+  store: new MemoryBridgeStateStore(),
   startFrom: 'beginning',
   pollIntervalMs: 200,
 });

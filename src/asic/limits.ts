@@ -1,4 +1,4 @@
-import { RequestValidationError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 
 /**
  * Limits that keep a hostile container from exhausting disk, memory or time. Sizes are checked on the zip headers
@@ -54,7 +54,7 @@ export function resolveLimits(limits: AsicLimits = {}): Required<AsicLimits> {
   const total = out.maxTotalUncompressedBytes;
   const resolved = { ...out, maxEntryUncompressedBytes: Math.min(out.maxEntryUncompressedBytes ?? total, total) };
   for (const [key, value] of Object.entries(resolved)) {
-    if (typeof value !== 'number' || !(value > 0)) throw new RequestValidationError(`limits.${key}`, 'must be a positive number');
+    positive(value, `limits.${key}`);
   }
   return resolved;
 }

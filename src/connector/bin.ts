@@ -8,7 +8,7 @@ import { IntegrasjonspunktClient } from '../client.js';
 import type { Logger } from '../transport/logger.js';
 import { createNotificationBridge } from './bridge.js';
 import { BRIDGE_USAGE, BridgeUsageError, parseBridgeConfig } from './config.js';
-import { fileStateStore } from './store.js';
+import { JsonFileBridgeStateStore } from './store.js';
 
 function jsonLogger(verbose: boolean): Logger {
   const write = (level: string) => (message: string, meta?: Record<string, unknown>) => {
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const bridge = createNotificationBridge({
     ...config.bridge,
     ip,
-    store: fileStateStore(config.stateFile),
+    store: new JsonFileBridgeStateStore(config.stateFile),
     signal: controller.signal,
     logger,
   });

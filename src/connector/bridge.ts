@@ -22,7 +22,7 @@ import {
 } from './bridge-options.js';
 import { DEFAULT_TYPE_PREFIX, NOTIFICATION_CONTENT_TYPE, type NotificationEvent, type RoutingKeyOptions, routingKeyFor } from './events.js';
 import { NotificationFactory } from './notification-factory.js';
-import { type BridgeState, type BridgeStateStore, memoryStateStore } from './store.js';
+import { type BridgeState, type BridgeStateStore, MemoryBridgeStateStore } from './store.js';
 import { countPublish, startPublish } from './tracing.js';
 
 /** How long the bridge waits for the first connection before it reports the broker as unreachable. */
@@ -53,7 +53,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     const pageSize = options.pageSize ?? 500;
     this.#options = { ...options, pageSize };
     this.#ip = options.ip;
-    this.#store = options.store ?? memoryStateStore();
+    this.#store = options.store ?? new MemoryBridgeStateStore();
     this.#logger = options.logger ?? silentLogger;
     this.#routingKey = routingKeyFor(options.routingKeys);
     this.#notifications = new NotificationFactory(options.ip, {
@@ -365,13 +365,13 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
  * @example
  * ```ts
  * import { IntegrasjonspunktClient } from 'eformidling';
- * import { createNotificationBridge, fileStateStore } from 'eformidling/rabbitmq';
+ * import { createNotificationBridge, JsonFileBridgeStateStore } from 'eformidling/rabbitmq';
  *
  * const bridge = createNotificationBridge({
  *   ip: new IntegrasjonspunktClient({ baseUrl: 'https://ip.kommune.no:9093' }),
  *   amqpUrl: 'amqp://bridge:secret@rabbit.kommune.no:5672/',
  *   exchange: 'eformidling',
- *   store: fileStateStore('./bridge-state.json'),
+ *   store: new JsonFileBridgeStateStore('./bridge-state.json'),
  * });
  * bridge.on('error', (e) => console.warn('retrying:', e.message));
  * process.on('SIGTERM', () => void bridge.stop());

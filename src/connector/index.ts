@@ -66,4 +66,11 @@ export {
   statusNotification,
 } from './events.js';
 export { type FetchedIncomingMessage, type FetchIncomingOptions, fetchIncoming } from './fetch.js';
-export { type BridgeState, type BridgeStateStore, fileStateStore, memoryStateStore } from './store.js';
+export {
+  type BridgeState,
+  type BridgeStateStore,
+  fileStateStore,
+  JsonFileBridgeStateStore,
+  MemoryBridgeStateStore,
+  memoryStateStore,
+} from './store.js';

@@ -33,6 +33,11 @@ const decode = (s: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
+    // Character references, as JAXB (the IP's ArkivmeldingUtil) reads them; one beyond Unicode stays as written.
+    .replace(/&#(x[0-9a-f]+|\d+);/gi, (ref, code: string) => {
+      const point = code[0] === 'x' || code[0] === 'X' ? Number.parseInt(code.slice(1), 16) : Number.parseInt(code, 10);
+      return point <= 0x10ffff ? String.fromCodePoint(point) : ref;
+    })
     .replace(/&amp;/g, '&')
     .trim();
 

@@ -15,7 +15,7 @@ export const ValidationErrorItemSchema = z.looseObject({
 export type ValidationErrorItem = z.infer<typeof ValidationErrorItemSchema>;
 
 /**
- * The IP's error JSON (reference section 4.1).
+ * The IP's error JSON (`IntegrasjonspunktErrorController`, Spring Boot's error attributes).
  * @category Models
  */
 export const ApiErrorBodySchema = z.looseObject({

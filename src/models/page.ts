@@ -7,7 +7,8 @@ const SortSchema = z.looseObject({
 });
 
 /**
- * Spring Data's `Page` JSON as the IP serializes it (reference section 5).
+ * Spring Data's `Page` JSON as the IP serializes it (`PageImpl` from `MessageStatusController`, `ConversationController`
+ * and `NextMoveMessageOutController.getMessages`).
  * @category Models
  */
 export function PageSchema<T extends z.ZodType>(item: T) {

@@ -1,4 +1,5 @@
 import { RequestValidationError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 import type { IncomingFilter } from '../resources/incoming.js';
 import type { SpoolOptions } from './download.js';
 import type { ReceivedMessage } from './message.js';
@@ -88,11 +89,6 @@ export function resolveReceiveOptions(handler: unknown, options: ReceiveOptions 
   if (options.onPoison === 'deadLetter' && !options.deadLetterDir)
     throw new RequestValidationError('deadLetterDir', "is needed with onPoison: 'deadLetter'");
   return resolved;
-}
-
-function positive(value: number, name: string): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new RequestValidationError(name, 'must be a positive number');
-  return value;
 }
 
 function positiveInt(value: number, name: string): number {

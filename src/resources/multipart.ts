@@ -65,7 +65,7 @@ function escapeParam(value: string): string {
  * `filename` and the file's real content type. In-memory parts are joined into one buffer (the fastest body the benchmark found); files from disk
  * and streams are streamed part by part, with the total length computed up front when every size is known.
  *
- * Measured against the alternatives (bench/send.bench.mjs and the notes in the final report): platform `FormData`
+ * Measured against the alternatives (bench/send.bench.mjs, README "Design notes"): platform `FormData`
  * ran at about half the rate of this body for 1 KB messages, and the `form-data` package about 0.85-0.95x.
  * @internal
  */

@@ -24,9 +24,9 @@ export {
 } from './store.js';
 
 import { NotFoundError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 import type { MessageStatus } from '../models/status.js';
 import type { ConversationsResource } from '../resources/conversations.js';
-import { positiveMs } from './options.js';
 import { createTracker, type TrackerClient, type TrackOptions } from './tracker.js';
 
 export {
@@ -64,7 +64,7 @@ export async function waitForDelivery(
   options: WaitForDeliveryOptions = {},
 ): Promise<MessageStatus[]> {
   const { until, timeoutMs = DEFAULT_WAIT_FOR_DELIVERY_MS, ...trackOptions } = options;
-  positiveMs(timeoutMs, 'timeoutMs', true);
+  positive(timeoutMs, 'timeoutMs', { unit: 'ms' });
   const tracker = createTracker(client, [messageId], { strategy: 'per-id', ...trackOptions, until: until ?? 'LEVERT' });
   const lookup = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, lookup.signal]) : lookup.signal;

@@ -6,17 +6,6 @@ import { RequestValidationError } from '../errors.js';
  * @internal
  */
 
-/** A number of ms > 0 (finite unless `allowInfinity`). */
-export function positiveMs(value: unknown, field: string, allowInfinity = false): number {
-  if (typeof value !== 'number' || !(value > 0) || (!allowInfinity && !Number.isFinite(value))) {
-    throw new RequestValidationError(
-      field,
-      `must be a positive number of ms${allowInfinity ? ' (or Infinity)' : ''}, not ${String(value)}`,
-    );
-  }
-  return value;
-}
-
 /** A number of ms >= 0, finite. */
 export function nonNegativeMs(value: unknown, field: string): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {

@@ -1,6 +1,7 @@
 import { RequestValidationError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 import type { Logger } from '../transport/logger.js';
-import { messageIdArg, nonNegativeMs, positiveMs, untilStatus, wholeNumber } from './options.js';
+import { messageIdArg, nonNegativeMs, untilStatus, wholeNumber } from './options.js';
 import type { QueueLimit } from './strategies/queue-drain.js';
 import type { TrackOptions, TrackStrategy } from './track-options.js';
 
@@ -33,8 +34,11 @@ export function resolveSettings(options: TrackOptions, messageIds: readonly stri
   if (!['per-id', 'search', 'queue'].includes(strategy)) {
     throw new RequestValidationError('strategy', `must be 'per-id', 'search' or 'queue', not '${String(strategy)}'`);
   }
-  const baseInterval = positiveMs(options.pollIntervalMs ?? 5000, 'pollIntervalMs');
-  const maxInterval = Math.max(baseInterval, positiveMs(options.maxPollIntervalMs ?? 60_000, 'maxPollIntervalMs'));
+  const baseInterval = positive(options.pollIntervalMs ?? 5000, 'pollIntervalMs', { unit: 'ms', finite: true });
+  const maxInterval = Math.max(
+    baseInterval,
+    positive(options.maxPollIntervalMs ?? 60_000, 'maxPollIntervalMs', { unit: 'ms', finite: true }),
+  );
   const factor = options.backoffFactor ?? 1.5;
   if (typeof factor !== 'number' || !(factor >= 1) || !Number.isFinite(factor)) {
     throw new RequestValidationError('backoffFactor', `must be a number >= 1, not ${String(factor)}`);
@@ -51,7 +55,7 @@ export function resolveSettings(options: TrackOptions, messageIds: readonly stri
     queueCheckAfter: wholeNumber(options.queueCheckAfter ?? 10, 'queueCheckAfter', 1),
     queueLimit: {
       statuses: wholeNumber(options.queueBatchSize ?? 200, 'queueBatchSize', 1),
-      ms: positiveMs(options.queueCycleMs ?? 10_000, 'queueCycleMs'),
+      ms: positive(options.queueCycleMs ?? 10_000, 'queueCycleMs', { unit: 'ms', finite: true }),
     },
     logger: options.logger ?? silent,
   };

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { EventEmitter } from 'eventemitter3';
 import { isApiError } from '../errors.js';
+import { positive } from '../internal/positive.js';
 import { after, WakeableSleep } from '../internal/sleep.js';
 import type { MessageStatus } from '../models/status.js';
 import type { WebhookEvent } from '../models/subscription.js';
@@ -9,7 +10,7 @@ import type { DeliveryState } from './classify.js';
 import { DeliveryFailedError, TrackerStoppedError } from './errors.js';
 import type { StatusTrackerEvents, StatusUpdate } from './events.js';
 import { isPermanent } from './follower.js';
-import { messageIdArg, positiveMs, untilStatus } from './options.js';
+import { messageIdArg, untilStatus } from './options.js';
 import { applyStatus, newRecord, nextGraceEnd, settle, settleWaiters, type Tracked, unbackfilled, waitOn } from './records.js';
 import { nextInterval, resolveSettings, type TrackerSettings, waitBeforeNextCycle } from './settings.js';
 import { restoreRecords, toSnapshot } from './snapshot.js';
@@ -34,12 +35,11 @@ export type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from 
  * once (webhooks are a supplement, the IP does not retry them, so the tracker keeps polling), and a `queue` cycle
  * that stopped at its bound with statuses left. Nothing is requested while nothing is pending.
  *
- * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after
- * every cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a
- * crash between reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves
- * before the first DELETE of a cycle, marking the snapshot so that a tracker loading it reads its pending messages
- * once by id: a crash in the middle of a queue cycle too can only repeat statuses, never lose one. A failed save is
- * retried with the next one.
+ * With a {@link TrackerStore}, the cursor, the pending set and each message's seen status ids are saved after every
+ * cycle that changed something and on {@link stop}, so a restart neither misses nor repeats a status (a crash between
+ * reporting and saving repeats that cycle's statuses: at least once). The `queue` strategy saves before the first DELETE
+ * of a cycle, marking the snapshot so that a tracker loading it reads its pending messages once by id: a crash in the
+ * middle of a queue cycle too can only repeat statuses, never lose one. A failed save is retried with the next one.
  *
  * @example
  * ```ts
@@ -174,7 +174,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     try {
       messageIdArg(messageId, 'messageId');
       until = untilStatus(options.until ?? 'LEVERT', 'until');
-      if (options.timeoutMs !== undefined) positiveMs(options.timeoutMs, 'timeoutMs', true);
+      if (options.timeoutMs !== undefined) positive(options.timeoutMs, 'timeoutMs', { unit: 'ms' });
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileStateStore, memoryStateStore } from 'eformidling/rabbitmq';
+import { fileStateStore, JsonFileBridgeStateStore, MemoryBridgeStateStore, memoryStateStore } from 'eformidling/rabbitmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeUsageError, parseBridgeConfig } from '../../src/connector/config.js';
 
@@ -82,28 +82,28 @@ describe('eformidling-bridge configuration', () => {
 describe('bridge state stores', () => {
   it('keeps state in a file across store instances and writes it atomically', async () => {
     const file = join(dir, 'nested', 'state.json');
-    const store = fileStateStore(file);
+    const store = new JsonFileBridgeStateStore(file);
     expect(await store.load()).toBeUndefined();
     await store.save({ version: 1, incoming: ['a', 'b'] });
-    expect(await fileStateStore(file).load()).toEqual({ version: 1, incoming: ['a', 'b'] });
+    expect(await new JsonFileBridgeStateStore(file).load()).toEqual({ version: 1, incoming: ['a', 'b'] });
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, incoming: ['a', 'b'] });
   });
 
   it('refuses a file that is not a bridge state', async () => {
     const file = join(dir, 'other.json');
     await writeFile(file, '{"hello":1}');
-    await expect(fileStateStore(file).load()).rejects.toThrow(/not a bridge state/);
+    await expect(new JsonFileBridgeStateStore(file).load()).rejects.toThrow(/not a bridge state/);
   });
 
   it('keeps state in memory as a copy', async () => {
-    const store = memoryStateStore();
+    const store = new MemoryBridgeStateStore();
     const state = { version: 1 as const, incoming: ['x'] };
     await store.save(state);
     state.incoming.push('y');
     expect(await store.load()).toEqual({ version: 1, incoming: ['x'] });
     expect(store.current).toEqual({ version: 1, incoming: ['x'] });
     const initial = { version: 1 as const, incoming: ['a'] };
-    const seeded = memoryStateStore(initial);
+    const seeded = new MemoryBridgeStateStore(initial);
     initial.incoming.push('b');
     expect(await seeded.load()).toEqual({ version: 1, incoming: ['a'] });
   });
@@ -111,13 +111,13 @@ describe('bridge state stores', () => {
 
 describe('bridge state store failures', () => {
   it('reports unreadable state and failed writes without leaving a temporary file', async () => {
-    await expect(fileStateStore(dir).load()).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(new JsonFileBridgeStateStore(dir).load()).rejects.toMatchObject({ code: 'EISDIR' });
     const blocked = join(dir, 'state.json');
     await writeFile(join(dir, 'file'), 'x');
-    await expect(fileStateStore(join(dir, 'file', 'state.json')).save({ version: 1 })).rejects.toBeDefined();
+    await expect(new JsonFileBridgeStateStore(join(dir, 'file', 'state.json')).save({ version: 1 })).rejects.toBeDefined();
     const { mkdir, readdir } = await import('node:fs/promises');
     await mkdir(blocked); // a directory where the file should go: rename fails
-    await expect(fileStateStore(blocked).save({ version: 1 })).rejects.toBeDefined();
+    await expect(new JsonFileBridgeStateStore(blocked).save({ version: 1 })).rejects.toBeDefined();
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
@@ -140,5 +140,15 @@ describe('amqp helpers', () => {
     expect(describeError(Object.assign(new Error('no route'), { code: 'NO_ROUTE' }))).toBe('NO_ROUTE: no route');
     expect(isFatalAmqpError({ code: 'NOT_FOUND' })).toBe(true);
     expect(isFatalAmqpError(new Error('x'))).toBe(false);
+  });
+
+  it('keeps the factory names as deprecated aliases that make the same stores', async () => {
+    expect(memoryStateStore({ version: 1, incoming: ['a'] })).toBeInstanceOf(MemoryBridgeStateStore);
+    expect(memoryStateStore({ version: 1, incoming: ['a'] }).current).toEqual({ version: 1, incoming: ['a'] });
+    const file = join(dir, 'alias', 'state.json');
+    const store = fileStateStore(file);
+    expect(store).toBeInstanceOf(JsonFileBridgeStateStore);
+    await store.save({ version: 1, incoming: ['c'] });
+    expect(await new JsonFileBridgeStateStore(file).load()).toEqual({ version: 1, incoming: ['c'] });
   });
 });

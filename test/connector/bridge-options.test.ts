@@ -9,7 +9,7 @@ import {
   consumeNotifications,
   createNotificationBridge,
   fetchIncoming,
-  fileStateStore,
+  JsonFileBridgeStateStore,
 } from 'eformidling/rabbitmq';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './broker.js';
@@ -49,7 +49,7 @@ describe('connector options', () => {
     );
     expect(fieldOf(() => fetchIncoming(ip, undefined as never))).toBe('handler');
     expect(fieldOf(() => fetchIncoming(undefined as never, () => {}))).toBe('ip');
-    expect(fieldOf(() => fileStateStore(''))).toBe('filePath');
+    expect(fieldOf(() => new JsonFileBridgeStateStore(''))).toBe('filePath');
   });
 });
 

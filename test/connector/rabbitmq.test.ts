@@ -10,7 +10,7 @@ import {
   consumeNotifications,
   createNotificationBridge,
   fetchIncoming,
-  memoryStateStore,
+  MemoryBridgeStateStore,
   type NotificationBridge,
   type NotificationConsumer,
 } from 'eformidling/rabbitmq';
@@ -158,7 +158,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const exchange = newExchange();
     const incoming = consumer(exchange, ['eformidling.event.incoming.#']);
     await incoming.consumer.ready;
-    const store = memoryStateStore();
+    const store = new MemoryBridgeStateStore();
     const b = bridge({ ip: receiver, exchange, store, events: { incoming: true, statuses: false } });
     await until(() => b.stats.cycles >= 1, 'first cycle');
     await receiveAll(receiver); // start from an empty in-queue

@@ -4,7 +4,7 @@ import { useBothFaces } from './both-faces.js';
 import { ADMIN, type AnyJson, DEPARTEMENT, KOMMUNE, messageIdOf, readZip, sbd, sendArkivmelding, uploadHeaders } from './fixtures.js';
 
 /**
- * Issue 13, rows 3-10 and 12: query parameter names, conversation fields, binding errors, content types, multipart
+ * docs/simulator.md "Where the simulator answers like the IP", rows 3-10 and 12: query parameter names, conversation fields, binding errors, content types, multipart
  * and upload errors, the pop description and the ASiC signature — on both faces.
  */
 

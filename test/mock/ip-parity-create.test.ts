@@ -4,7 +4,7 @@ import { useBothFaces } from './both-faces.js';
 import { type AnyJson, DEPARTEMENT, sbd } from './fixtures.js';
 
 /**
- * Issue 13, rows 1, 2 and 11: POST /api/messages/out reads the business message into its typed class, fills and
+ * docs/simulator.md "Where the simulator answers like the IP", rows 1, 2 and 11: POST /api/messages/out reads the business message into its typed class, fills and
  * checks print addresses, and writes header dates back as OffsetDateTime — on both faces.
  */
 

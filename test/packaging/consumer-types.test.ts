@@ -89,10 +89,10 @@ console.log(url);
 await server.close();
 `,
   rabbitmq: `import { IntegrasjonspunktClient } from 'eformidling';
-import { consumeNotifications, createNotificationBridge, fileStateStore } from 'eformidling/rabbitmq';
+import { consumeNotifications, createNotificationBridge, JsonFileBridgeStateStore } from 'eformidling/rabbitmq';
 
 const ip = new IntegrasjonspunktClient({ baseUrl: 'http://127.0.0.1:9093' });
-const bridge = createNotificationBridge({ ip, amqpUrl: 'amqp://127.0.0.1', store: fileStateStore('state.json') });
+const bridge = createNotificationBridge({ ip, amqpUrl: 'amqp://127.0.0.1', store: new JsonFileBridgeStateStore('state.json') });
 console.log(bridge, typeof consumeNotifications);
 `,
 };

@@ -142,12 +142,8 @@ describe('lost responses: no duplicate, never sent twice', () => {
     const { ip, client, sbd, id } = setup();
     ip.on('POST', MULTI, () => 'store-then-drop');
     // The IP transmits it in the background: on the second look it has left the outgoing queue.
-    ip.on('GET', ONE, (_c, n) => {
-      if (n === 2) {
-        ip.outgoing.delete(id);
-        ip.sent.push(id);
-      }
-      return undefined;
+    ip.on('GET', ONE, async (_c, n) => {
+      if (n === 2) await ip.transmit(id);
     });
     const stored = await client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step', outcomeTimeoutMs: 5000 });
     expect(stored.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier).toBe(id);
@@ -218,7 +214,7 @@ describe('one-step failures', () => {
 
   it('MessageAlreadyExistsException: the other message with that id is left alone', async () => {
     const { ip, client, sbd, id } = setup();
-    ip.conversations.add(id);
+    await ip.occupy(id, sbd);
     const error = await sendFailure(client.send({ sbd, files: dpoFiles() }, { strategy: 'one-step' }));
     expect(error).toMatchObject({ step: 'one-step', exception: 'MessageAlreadyExistsException', cleanedUp: false });
     expect(ip.lines()).toEqual(['POST /api/messages/out/multipart']);

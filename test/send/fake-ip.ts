@@ -1,5 +1,16 @@
-import { randomUUID } from 'node:crypto';
+/*
+ * The send tests' IP: the product's simulator (`eformidling/mock`) with a recording layer in front. The simulator owns
+ * the outgoing queue, the conversations and every rule of the IP; this layer adds what the simulator's faults cannot
+ * express and these tests need:
+ * - the exact request log with headers and body bytes (`requests`, `lines()`), which the wire-format assertions read;
+ * - answers chosen per request and attempt (`on`): canned errors and refusals, a lost response after the IP stored a
+ *   one-step message without sending it, a failed send stage after the store (`storeThen`), and `accept` for the few
+ *   tests of what the SDK leaves to the IP whose message the IP itself would refuse (each says why where it is used);
+ * - a fixed capabilities answer (`capabilities`) for the capability-check tests, whose lists the network cannot express.
+ */
+import { createSimulator } from 'eformidling/mock';
 import { HttpResponse, http } from 'msw';
+import { SENDER } from './fixtures.js';
 
 /** One request as the fake IP saw it. */
 export interface Captured {
@@ -55,37 +66,38 @@ export function filenameFromDisposition(value: string): string | undefined {
 }
 
 export interface FakeOptions {
-  base?: string;
+  /** Answer `GET /api/capabilities/{id}` with this list instead of the simulator's service registry. */
   capabilities?: unknown[];
 }
 
 /**
- * Replaces a request's normal handling: a Response is answered as is; `store-then-drop` does the work and then breaks
- * the connection (a lost response); `send-then-drop` (one-step only) also transmits the message before breaking it;
- * `{ storeThen }` stores a one-step message, then answers with the given response (a failed send stage).
+ * Replaces a request's normal handling. A `Response` is answered without the IP seeing the request. `store-then-drop`:
+ * the IP carries the request out (one-step: stores the message without its send stage), then the connection breaks
+ * (a lost response); `send-then-drop` (one-step only): the IP also sends the message before the connection breaks;
+ * `{ storeThen }`: one-step stores the message, then the given answer comes back (a failed send stage);
+ * `accept`: a 200 as the IP gives for an accepted request (the SBD echoed), without the simulator seeing it: only for
+ * tests of what the SDK puts on the wire or leaves to the IP, whose message the IP itself would refuse.
+ * May be async (e.g. to let the IP transmit a message with {@link fakeIp}'s `transmit`).
  */
-type Override = (req: Captured, attempt: number) => Response | 'store-then-drop' | 'send-then-drop' | { storeThen: Response } | undefined;
+type OverrideResult = Response | 'store-then-drop' | 'send-then-drop' | { storeThen: Response } | 'accept' | undefined;
+
+type Override = (req: Captured, attempt: number) => OverrideResult | Promise<OverrideResult>;
 
 /**
- * A small in-memory IP for exact-request tests: records every request and keeps the outgoing queue and
- * conversations so the lost-response and cleanup paths can be observed.
+ * The sending organisation's IP for exact-request tests: the product's simulator (`eformidling/mock`) plays the IP,
+ * and this layer in front of it records every request as it went over the wire (headers and body bytes), lets a test
+ * answer chosen requests itself or break the connection after the IP acted (`on`), and shows the IP's outgoing queue,
+ * its conversations and what it has sent. A message the IP accepts for sending is transmitted at once (the carrier
+ * delivers it), so it leaves the outgoing queue as soon as the send is answered.
  */
 export function fakeIp(options: FakeOptions = {}) {
-  const base = options.base ?? 'http://ip.test';
+  const sim = createSimulator();
+  const base = sim.baseUrl(SENDER);
+  const state = sim.model.ip(SENDER);
   const requests: Captured[] = [];
-  const outgoing = new Map<
-    string,
-    { sbd: Record<string, unknown>; files: Map<string, { headers: Record<string, string>; body: Buffer; title: string | null }> }
-  >();
-  const conversations = new Set<string>();
   const sent: string[] = [];
   const overrides: Array<{ method: string; path: RegExp; fn: Override; count: number }> = [];
 
-  const idOf = (sbd: Record<string, unknown>) => {
-    const doc = (sbd.standardBusinessDocumentHeader as { documentIdentification: { instanceIdentifier?: string } }).documentIdentification;
-    doc.instanceIdentifier ??= randomUUID();
-    return doc.instanceIdentifier;
-  };
   const error = (status: number, exception: string, message: string, path: string) =>
     HttpResponse.json(
       {
@@ -111,113 +123,123 @@ export function fakeIp(options: FakeOptions = {}) {
     return c;
   }
 
-  function override(c: Captured) {
+  /** Hands a request to the simulator (not recorded). */
+  function handle(method: string, path: string, init: { body?: Uint8Array | string; headers?: Record<string, string> } = {}) {
+    const body = typeof init.body === 'string' || init.body === undefined ? init.body : new Uint8Array(init.body);
+    return sim.handle(new Request(`${base}${path}`, { method, body, headers: init.headers }));
+  }
+
+  /** What a one-step `POST` does before its send stage: create, then one upload per file (NextMoveMessageOutController). */
+  async function storeOneStep(c: Captured): Promise<Response | undefined> {
+    const parts = parseMultipart(c.headers['content-type'] ?? '', c.body);
+    const sbd = parts.find((p) => p.name === 'sbd' && p.filename === undefined);
+    if (!sbd) return error(400, 'MissingServletRequestParameterException', 'sbd missing', c.path);
+    const created = await handle('POST', '/api/messages/out', { body: sbd.body, headers: { 'content-type': 'application/json' } });
+    if (!created.ok) return created;
+    const id = JSON.parse(await created.text()).standardBusinessDocumentHeader.documentIdentification.instanceIdentifier as string;
+    for (const p of parts.filter((x) => x.filename !== undefined)) {
+      const title = p.name ? `?title=${encodeURIComponent(p.name)}` : '';
+      const put = await handle('PUT', `/api/messages/out/${id}${title}`, {
+        body: p.body,
+        headers: {
+          'content-type': p.headers['content-type'] ?? 'application/octet-stream',
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(p.filename as string)}`,
+        },
+      });
+      if (!put.ok) return put;
+    }
+    return undefined;
+  }
+
+  function accepted(c: Captured): Response {
+    if (c.path === '/api/messages/out/multipart') {
+      const sbd = parseMultipart(c.headers['content-type'] ?? '', c.body).find((p) => p.name === 'sbd');
+      return HttpResponse.json(JSON.parse(sbd?.body.toString('utf8') ?? '{}'));
+    }
+    if (c.method === 'POST' && c.path === '/api/messages/out') return HttpResponse.json(JSON.parse(c.body.toString('utf8')));
+    return new HttpResponse(null, { status: 200 });
+  }
+
+  const isSend = (c: Captured) =>
+    c.method === 'POST' && (c.path === '/api/messages/out/multipart' || /^\/api\/messages\/out\/[^/]+$/.test(c.path));
+
+  async function answer(request: Request): Promise<Response> {
+    const c = await capture(request.clone());
     const o = overrides.find((x) => x.method === c.method && x.path.test(c.path));
-    if (!o) return undefined;
-    o.count++;
-    return o.fn(c, o.count);
+    const result = o ? await o.fn(c, ++o.count) : undefined;
+    if (result instanceof Response) return result;
+    if (result === 'accept') return accepted(c);
+    if (options.capabilities && c.method === 'GET' && c.path.startsWith('/api/capabilities/')) {
+      return HttpResponse.json({ capabilities: options.capabilities });
+    }
+    const oneStep = c.path === '/api/messages/out/multipart';
+    if (oneStep && (result === 'store-then-drop' || (typeof result === 'object' && 'storeThen' in result))) {
+      const refused = await storeOneStep(c);
+      if (refused) return refused;
+      return result === 'store-then-drop' ? HttpResponse.error() : result.storeThen;
+    }
+    const res = await sim.handle(request);
+    if (res.ok && isSend(c)) {
+      // The IP's sender transmits an accepted message at once: it leaves the outgoing queue.
+      sim.deliverAll();
+      sent.push(
+        oneStep
+          ? JSON.parse(await res.clone().text()).standardBusinessDocumentHeader.documentIdentification.instanceIdentifier
+          : c.path.split('/').at(-1),
+      );
+    }
+    if (result === 'store-then-drop' || result === 'send-then-drop') return HttpResponse.error();
+    return res;
   }
 
-  function store(sbd: Record<string, unknown>): string {
-    const id = idOf(sbd);
-    outgoing.set(id, { sbd, files: new Map() });
-    conversations.add(id);
-    return id;
-  }
-
-  const handlers = [
-    http.post(`${base}/api/messages/out/multipart`, async ({ request }) => {
-      const c = await capture(request);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      const parts = parseMultipart(c.headers['content-type'] ?? '', c.body);
-      const sbdPart = parts.find((p) => p.name === 'sbd' && p.filename === undefined);
-      if (!sbdPart) return error(400, 'MissingServletRequestParameterException', 'sbd missing', c.path);
-      const sbd = JSON.parse(sbdPart.body.toString('utf8'));
-      const id = idOf(sbd);
-      if (conversations.has(id))
-        return error(400, 'MessageAlreadyExistsException', `Message with messageId = ${id} already exists`, c.path);
-      store(sbd);
-      for (const p of parts.filter((x) => x.filename !== undefined)) {
-        outgoing.get(id)?.files.set(p.filename as string, { headers: p.headers, body: p.body, title: p.name ?? null });
-      }
-      if (o === 'store-then-drop') return HttpResponse.error();
-      if (o && typeof o === 'object' && 'storeThen' in o) return o.storeThen;
-      outgoing.delete(id);
-      sent.push(id);
-      if (o === 'send-then-drop') return HttpResponse.error();
-      return HttpResponse.json(sbd);
-    }),
-    http.post(`${base}/api/messages/out`, async ({ request }) => {
-      const c = await capture(request);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      const sbd = JSON.parse(c.body.toString('utf8'));
-      const id = idOf(sbd);
-      if (conversations.has(id))
-        return error(400, 'MessageAlreadyExistsException', `Message with messageId = ${id} already exists`, c.path);
-      store(sbd);
-      if (o === 'store-then-drop') return HttpResponse.error();
-      return HttpResponse.json(sbd);
-    }),
-    http.put(`${base}/api/messages/out/:id`, async ({ request, params }) => {
-      const c = await capture(request);
-      const msg = outgoing.get(params.id as string);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      if (!msg) return error(404, 'MessageNotFoundException', 'not found', c.path);
-      const name = filenameFromDisposition(c.headers['content-disposition'] ?? '') as string;
-      if (msg.files.has(name)) return error(400, 'DuplicateFilenameException', `Filename already exists in message: ${name}.`, c.path);
-      msg.files.set(name, { headers: c.headers, body: c.body, title: new URL(`http://x${c.search}`).searchParams.get('title') });
-      if (o === 'store-then-drop') return HttpResponse.error();
-      return new HttpResponse(null, { status: 200 });
-    }),
-    http.post(`${base}/api/messages/out/:id`, async ({ request, params }) => {
-      const c = await capture(request);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      const id = params.id as string;
-      if (!outgoing.has(id)) return error(404, 'MessageNotFoundException', 'not found', c.path);
-      outgoing.delete(id);
-      sent.push(id);
-      if (o === 'store-then-drop') return HttpResponse.error();
-      return new HttpResponse(null, { status: 200 });
-    }),
-    http.get(`${base}/api/messages/out/:id`, async ({ request, params }) => {
-      const c = await capture(request);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      const msg = outgoing.get(params.id as string);
-      return msg ? HttpResponse.json(msg.sbd) : error(404, 'MessageNotFoundException', 'not found', c.path);
-    }),
-    http.delete(`${base}/api/messages/out/:id`, async ({ request, params }) => {
-      const o = override(await capture(request));
-      if (o instanceof Response) return o;
-      outgoing.delete(params.id as string);
-      return new HttpResponse(null, { status: 200 });
-    }),
-    http.get(`${base}/api/conversations/messageId/:id`, async ({ request, params }) => {
-      const c = await capture(request);
-      const o = override(c);
-      if (o instanceof Response) return o;
-      const id = params.id as string;
-      if (!conversations.has(id)) return error(404, 'MessageNotFoundException', 'not found', c.path);
-      return HttpResponse.json({ id: 1, conversationId: randomUUID(), messageId: id, direction: 'OUTGOING', messageStatuses: [] });
-    }),
-    http.get(`${base}/api/capabilities/:id`, async ({ request }) => {
-      const o = override(await capture(request));
-      if (o instanceof Response) return o;
-      return HttpResponse.json({ capabilities: options.capabilities ?? [] });
-    }),
-  ];
+  /** The IP's outgoing queue: messages created and not (yet) sent. */
+  const outgoing = {
+    has: (id: string) => {
+      const msg = state.outgoing.get(id);
+      return msg !== undefined && !msg.sendRequested;
+    },
+    get: (id: string) => {
+      const msg = state.outgoing.get(id);
+      return msg && !msg.sendRequested ? { sbd: msg.sbd, files: new Map(msg.files.map((f) => [f.filename, f])) } : undefined;
+    },
+    get size() {
+      return [...state.outgoing.values()].filter((m) => !m.sendRequested).length;
+    },
+  };
 
   return {
     base,
-    handlers,
+    sim,
+    handlers: [http.all(`${base}/*`, ({ request }) => answer(request))],
     requests,
     outgoing,
-    conversations,
+    /** Message ids the IP has a conversation for. */
+    conversations: {
+      has: (id: string) => sim.model.conversations.hasMessageId(state, id),
+      get size() {
+        return state.conversations.filter((c) => c.direction === 'OUTGOING').length;
+      },
+    },
+    /** Message ids the IP was asked to send and accepted, in order. */
     sent,
+    /**
+     * The IP transmits a message in the background: sends it if nobody asked it to yet, and its carrier takes it out
+     * of the outgoing queue.
+     */
+    async transmit(id: string) {
+      if (outgoing.has(id)) {
+        const res = await handle('POST', `/api/messages/out/${id}`);
+        if (!res.ok) throw new Error(`the simulator refused to send ${id}: ${await res.text()}`);
+        sent.push(id);
+      }
+      sim.deliverAll();
+    },
+    /** The IP already has a conversation for this messageId (an earlier message used it). */
+    async occupy(id: string, sbd: unknown) {
+      const res = await handle('POST', '/api/messages/out', { body: JSON.stringify(sbd), headers: { 'content-type': 'application/json' } });
+      if (!res.ok) throw new Error(await res.text());
+      await handle('DELETE', `/api/messages/out/${id}`);
+    },
     /** Answers the next matching request(s) with `fn` instead of the normal behaviour. */
     on(method: string, path: RegExp, fn: Override) {
       overrides.push({ method, path, fn, count: 0 });

@@ -64,12 +64,8 @@ describe('multi-step: a send step without a clear answer is never repeated; the 
     const { ip, client, sbd, id } = setup();
     ip.on('POST', ONE, () => busy(502));
     // The IP did take it: its sender transmits the message while the SDK is looking.
-    ip.on('GET', ONE, (_c, n) => {
-      if (n === 2) {
-        ip.outgoing.delete(id);
-        ip.sent.push(id);
-      }
-      return undefined;
+    ip.on('GET', ONE, async (_c, n) => {
+      if (n === 2) await ip.transmit(id);
     });
     await client.send({ sbd, files: dpoFiles() }, { strategy: 'multi-step', outcomeTimeoutMs: 5000 });
     expect(ip.lines(({ method, path }) => method === 'POST' && path.endsWith(id))).toHaveLength(1);
@@ -84,8 +80,7 @@ describe('multi-step: a send step without a clear answer is never repeated; the 
     server.use(
       http.post(`${ip.base}/api/messages/out/${id}`, async () => {
         sends += 1;
-        ip.outgoing.delete(id);
-        ip.sent.push(id);
+        await ip.transmit(id);
         await delay(1000);
         return new HttpResponse(null, { status: 200 });
       }),

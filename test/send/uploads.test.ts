@@ -6,7 +6,7 @@ import { arkivmelding, fromPath, mimeTypeOf, RequestValidationError, type Upload
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentDisposition, prepareBody } from '../../src/uploads.js';
 import { type Captured, filenameFromDisposition } from './fake-ip.js';
-import { RECEIVER } from './fixtures.js';
+import { arkivmeldingXml, RECEIVER } from './fixtures.js';
 import { useFakeIpServer } from './harness.js';
 
 const { serve } = useFakeIpServer();
@@ -145,7 +145,7 @@ describe('one-shot streams', () => {
     }
     for (const strategy of ['one-step', 'multi-step'] as const) {
       const files: Upload[] = [
-        { filename: 'arkivmelding.xml', content: '<arkivmelding/>' },
+        { filename: 'arkivmelding.xml', content: arkivmeldingXml([]) },
         { filename: 'a.txt', content: stream, size: BYTES.length },
       ];
       const sbd = arkivmelding({ receiver: RECEIVER });

@@ -51,7 +51,7 @@ export async function bridge(ctx: CommandContext, args: readonly string[]): Prom
   const instance = connector.createNotificationBridge({
     ...parsed.bridge,
     ip,
-    store: connector.fileStateStore(parsed.stateFile),
+    store: new connector.JsonFileBridgeStateStore(parsed.stateFile),
     signal: ctx.signal,
     logger: {
       debug: (m, meta) => parsed.verbose && log('debug', m, meta),
