@@ -1,0 +1,42 @@
+// The simulator console's third-party modules (see src/console/vendor/README.md): the ESM builds of preact, its
+// hooks and htm, copied byte for byte from node_modules with their licences, so the page runs offline without a
+// bundler. `npm run console:vendor` refreshes the copies after an upgrade; test/console/vendor.test.ts checks them.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Each vendored file: where it comes from in node_modules, where it lives in src/console/vendor. */
+export const VENDORED = [
+  { from: 'preact/dist/preact.mjs', to: 'preact.mjs' },
+  { from: 'preact/hooks/dist/hooks.mjs', to: 'preact-hooks.mjs' },
+  { from: 'preact/LICENSE', to: 'LICENSE-preact.txt' },
+  { from: 'htm/dist/htm.module.js', to: 'htm.mjs' },
+  { from: 'htm/LICENSE', to: 'LICENSE-htm.txt' },
+];
+
+export const VENDOR_DIR = join(ROOT, 'src', 'console', 'vendor');
+export const NODE_MODULES = join(ROOT, 'node_modules');
+
+/** The README of the vendor folder: which package versions the copies are. */
+export function vendorReadme() {
+  const version = (name) => JSON.parse(readFileSync(join(NODE_MODULES, name, 'package.json'), 'utf8')).version;
+  return [
+    '# Vendored modules of the simulator console',
+    '',
+    'Copied byte for byte from node_modules by `npm run console:vendor` (scripts/console-vendor.mjs); do not edit.',
+    'The page maps the bare names to these files with an import map (see ../index.html).',
+    '',
+    `- preact ${version('preact')} (MIT, LICENSE-preact.txt): preact.mjs, preact-hooks.mjs`,
+    `- htm ${version('htm')} (Apache-2.0, LICENSE-htm.txt): htm.mjs`,
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  mkdirSync(VENDOR_DIR, { recursive: true });
+  for (const { from, to } of VENDORED) copyFileSync(join(NODE_MODULES, from), join(VENDOR_DIR, to));
+  writeFileSync(join(VENDOR_DIR, 'README.md'), vendorReadme());
+  console.log(`copied ${VENDORED.length} files into src/console/vendor`);
+}
