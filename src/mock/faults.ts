@@ -1,3 +1,5 @@
+import { Listeners } from './listeners.js';
+
 /**
  * Fault injection: make the next requests to a route misbehave, per organisation and route.
  * @module
@@ -55,11 +57,41 @@ export interface Faults {
   readonly pending: readonly FaultRule[];
 }
 
-interface ActiveRule {
-  rule: FaultRule;
-  left: number;
-  matcher: RegExp;
+/** The main effect of a rule (a rule with only `delayMs` is a `delay`). @internal */
+export type FaultKind = 'status' | 'reset' | 'delay' | 'slowBody' | 'malformed' | 'lostResponse';
+
+/** The main effect of a rule, in the order {@link SimulatorCore} applies them. @internal */
+export function faultKind(rule: FaultRule): FaultKind {
+  if (rule.reset) return 'reset';
+  if (rule.status !== undefined) return 'status';
+  if (rule.lostResponse) return 'lostResponse';
+  if (rule.malformed) return 'malformed';
+  if (rule.slowBody) return 'slowBody';
+  return 'delay';
 }
+
+/** A rule as the injector holds it. @internal */
+export interface ActiveFault {
+  readonly id: number;
+  readonly rule: FaultRule;
+  /** How many requests it applies to in all (Infinity: until removed). */
+  times: number;
+  /** Attempts left (Infinity: unlimited). */
+  left: number;
+  /** A disabled rule matches nothing until enabled again. */
+  enabled: boolean;
+  /** Added in code (`failNext`) or by the console. */
+  readonly source: 'code' | 'console';
+  /** Requests it applied to. */
+  hits: number;
+  readonly matcher: RegExp;
+}
+
+/** A change of the rules. @internal */
+export type FaultEvent = { change: 'added' | 'changed' | 'removed'; fault: ActiveFault } | { change: 'cleared' };
+
+/** Used-up rules kept for the console's list. */
+const KEEP_USED_UP = 100;
 
 function toMatcher(path: string | RegExp): RegExp {
   if (path instanceof RegExp) return path;
@@ -72,28 +104,68 @@ function toMatcher(path: string | RegExp): RegExp {
 
 /** @internal */
 export class FaultInjector implements Faults {
-  #rules: ActiveRule[] = [];
+  /** Rule changes (not the hits: the request log carries those). */
+  readonly events = new Listeners<FaultEvent>();
+  #rules: ActiveFault[] = [];
+  #nextId = 0;
 
   failNext(rule: FaultRule): () => void {
-    const active: ActiveRule = { rule, left: rule.times ?? 1, matcher: toMatcher(rule.path) };
-    this.#rules.push(active);
+    const active = this.add(rule, 'code');
     return () => {
-      this.#rules = this.#rules.filter((r) => r !== active);
+      this.remove(active.id);
     };
+  }
+
+  /** Adds a rule; `times` left out of the rule means once for code and unlimited for the console. */
+  add(rule: FaultRule, source: 'code' | 'console', enabled = true): ActiveFault {
+    const times = rule.times ?? (source === 'code' ? 1 : Number.POSITIVE_INFINITY);
+    const active: ActiveFault = { id: ++this.#nextId, rule, times, left: times, enabled, source, hits: 0, matcher: toMatcher(rule.path) };
+    this.#rules.push(active);
+    this.events.emit({ change: 'added', fault: active });
+    return active;
+  }
+
+  /** Enables or disables a rule, or gives it a new number of attempts; undefined for an unknown id. */
+  update(id: number, change: { enabled?: boolean; times?: number }): ActiveFault | undefined {
+    const active = this.#rules.find((r) => r.id === id);
+    if (!active) return undefined;
+    if (change.enabled !== undefined) active.enabled = change.enabled;
+    if (change.times !== undefined) {
+      active.times = change.times;
+      active.left = change.times;
+    }
+    this.events.emit({ change: 'changed', fault: active });
+    return active;
+  }
+
+  /** Removes a rule; false for an unknown id. */
+  remove(id: number): boolean {
+    const active = this.#rules.find((r) => r.id === id);
+    if (!active) return false;
+    this.#rules = this.#rules.filter((r) => r !== active);
+    this.events.emit({ change: 'removed', fault: active });
+    return true;
   }
 
   clear(): void {
     this.#rules = [];
+    this.events.emit({ change: 'cleared' });
   }
 
   get pending(): readonly FaultRule[] {
-    return this.#rules.map((r) => r.rule);
+    return this.#rules.filter((r) => r.left > 0).map((r) => r.rule);
+  }
+
+  /** Every rule, oldest first, with the used-up ones (the last {@link KEEP_USED_UP}). */
+  get rules(): readonly ActiveFault[] {
+    return this.#rules;
   }
 
   /** Finds and consumes the rule for a request. */
-  take(org: string, method: string, path: string): FaultRule | undefined {
+  take(org: string, method: string, path: string): ActiveFault | undefined {
     const active = this.#rules.find(
       (r) =>
+        r.enabled &&
         r.left > 0 &&
         (r.rule.org === undefined || r.rule.org === org) &&
         (r.rule.method === undefined || r.rule.method === '*' || r.rule.method.toUpperCase() === method) &&
@@ -101,7 +173,12 @@ export class FaultInjector implements Faults {
     );
     if (!active) return undefined;
     active.left--;
-    if (active.left <= 0) this.#rules = this.#rules.filter((r) => r !== active);
-    return active.rule;
+    active.hits++;
+    const usedUp = this.#rules.filter((r) => r.left <= 0);
+    if (usedUp.length > KEEP_USED_UP) {
+      const drop = new Set(usedUp.slice(0, usedUp.length - KEEP_USED_UP));
+      this.#rules = this.#rules.filter((r) => !drop.has(r));
+    }
+    return active;
   }
 }

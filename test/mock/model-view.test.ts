@@ -36,7 +36,9 @@ describe('model read API', () => {
 
   it('announces every new status, on either side, until the listener stops', async () => {
     const seen: string[] = [];
-    const stop = sim.model.view.on((event) => seen.push(`${event.ip.orgnr} ${event.status.status}`));
+    const stop = sim.model.view.on((event) => {
+      if (event.type === 'status') seen.push(`${event.ip.orgnr} ${event.status.status}`);
+    });
     await sendArkivmelding(out);
     sim.deliverAll();
     expect(seen).toEqual([

@@ -83,6 +83,18 @@ export class Carrier implements Dispatch {
     return this.#deliver((item) => item.dueAt <= this.ctx.now());
   }
 
+  /** Delivers everything that concerns one message now (the message itself and the statuses it causes). */
+  deliverMessage(messageId: string): number {
+    return this.#deliver((item) => item.messageId === messageId);
+  }
+
+  /** Drops whatever is in transit for one message (it failed or expired on the way); returns how many items. */
+  drop(messageId: string): number {
+    const before = this.#items.length;
+    this.#items = this.#items.filter((item) => item.messageId !== messageId);
+    return before - this.#items.length;
+  }
+
   /** Stops the background timer; nothing is queued for later delivery after this. */
   close(): void {
     this.#closed = true;

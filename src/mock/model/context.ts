@@ -1,6 +1,8 @@
+import { Listeners } from '../listeners.js';
 import type { FileStore } from '../storage.js';
 import type { ResolvedOptions } from './options.js';
 import type { IpState, StatusRecord } from './records.js';
+import type { WebhookDelivery } from './webhooks.js';
 
 /**
  * What every part of the model shares: options, the file store, the time and the id sequence, and the change
@@ -8,23 +10,42 @@ import type { IpState, StatusRecord } from './records.js';
  * @module
  */
 
+/**
+ * What happened to a message in one IP's queues: `created` (create on the IP), `file` (an upload), `queued` (send
+ * accepted, in the carrier), `transmitted` (the carrier took it off the out-queue), `arrived` (in the receiver's
+ * in-queue), `locked`/`unlocked` (peek lock set / expired), `popped` (the ASiC-E read), `acknowledged` (deleted by
+ * the receiver), `removed` (gone otherwise: deleted before sending, discarded, failed, expired).
+ * @internal
+ */
+export type MessageChange =
+  | 'created'
+  | 'file'
+  | 'queued'
+  | 'transmitted'
+  | 'arrived'
+  | 'locked'
+  | 'unlocked'
+  | 'popped'
+  | 'acknowledged'
+  | 'removed';
+
 /** A change in the model. @internal */
-export type ModelEvent = { type: 'status'; ip: IpState; status: StatusRecord };
+export type ModelEvent =
+  | { type: 'status'; ip: IpState; status: StatusRecord }
+  | { type: 'message'; ip: IpState; direction: 'in' | 'out'; messageId: string; change: MessageChange }
+  | {
+      type: 'webhook';
+      change: 'started' | 'finished';
+      delivery: WebhookDelivery;
+      /** Simulator time the POST started. */
+      at: number;
+      /** Real time the POST took (finished only). */
+      durationMs?: number;
+    }
+  | { type: 'clock'; now: number };
 
 /** Listeners of {@link ModelEvent}s, called synchronously in the order they were added. @internal */
-export class ModelEvents {
-  readonly #listeners = new Set<(event: ModelEvent) => void>();
-
-  /** Adds a listener; returns a function that removes it. */
-  on(listener: (event: ModelEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  emit(event: ModelEvent): void {
-    for (const listener of this.#listeners) listener(event);
-  }
-}
+export class ModelEvents extends Listeners<ModelEvent> {}
 
 /** @internal */
 export interface ModelContext {

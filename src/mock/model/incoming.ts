@@ -5,7 +5,7 @@ import { buildAsic } from '../asic.js';
 import { ipException, messageNotFound } from '../ip-error.js';
 import type { SimulatedService } from '../network.js';
 import type { Dispatch } from './carrier.js';
-import type { ModelContext } from './context.js';
+import type { MessageChange, ModelContext } from './context.js';
 import type { Conversations } from './conversations.js';
 import { filterMessages } from './message-filter.js';
 import { type Filter, type IpState, type MessageRecord, releaseFiles, type Sbd } from './records.js';
@@ -56,6 +56,7 @@ export class Incoming {
     };
     to.incoming.set(msg.messageId, record);
     this.conversations.addStatus(to, conv, 'INNKOMMENDE_MOTTATT');
+    this.#changed(to, msg.messageId, 'arrived');
     return record;
   }
 
@@ -73,6 +74,7 @@ export class Incoming {
     const msg = candidates[0];
     if (!msg) return undefined;
     msg.lockTimeout = this.ctx.now() + this.ctx.options.lockTimeoutMs;
+    this.#changed(ip, msg.messageId, 'locked');
     return msg;
   }
 
@@ -83,6 +85,7 @@ export class Incoming {
       if (msg.lockTimeout !== undefined && msg.lockTimeout <= now) {
         msg.lockTimeout = undefined;
         msg.lastUpdated = now;
+        this.#changed(ip, msg.messageId, 'unlocked');
       }
     }
   }
@@ -102,7 +105,10 @@ export class Incoming {
    */
   pop(ip: IpState, messageId: string): Readable | undefined {
     const msg = this.#locked(ip, messageId);
-    if (isReceiptType(msg.type)) return undefined;
+    if (isReceiptType(msg.type)) {
+      this.#changed(ip, messageId, 'popped');
+      return undefined;
+    }
     if (msg.files.length === 0) {
       this.discard(ip, messageId);
       this.conversations.addStatus(ip, this.conversations.incoming(ip, messageId), 'FEIL', {
@@ -112,6 +118,7 @@ export class Incoming {
       throw ipException('FileNotFoundException', 'File(s) named asic.zip was not found');
     }
     const main = msg.files.find((f) => f.primary) ?? msg.files[0];
+    this.#changed(ip, messageId, 'popped');
     const ordered = [...msg.files].sort((a, b) => (a === main ? -1 : b === main ? 1 : a.dokumentnummer - b.dokumentnummer));
     return buildAsic(this.ctx.store, {
       // Incoming messages came over DPO/DPE: both partners are set.
@@ -125,8 +132,9 @@ export class Incoming {
   /** `DELETE /api/messages/in/{messageId}`: acknowledges; returns the SBD. LEVERT goes back to the sender's IP. */
   delete(ip: IpState, messageId: string): Sbd {
     const msg = this.#locked(ip, messageId);
-    this.discard(ip, messageId);
+    this.#drop(ip, msg);
     this.conversations.addStatus(ip, this.conversations.incoming(ip, messageId), 'INNKOMMENDE_LEVERT');
+    this.#changed(ip, messageId, 'acknowledged');
     // LEVERT goes back to the IP holding the outgoing conversation (gone if its client deleted it: nothing to update).
     const origin = [...this.registry.ips.values()].find((other) => other !== ip && this.conversations.outgoing(other, messageId));
     if (origin && this.ctx.options.statusServices.includes(msg.service as SimulatedService)) {
@@ -141,11 +149,30 @@ export class Incoming {
     return msg.sbd;
   }
 
+  /**
+   * The receiving fagsystem takes a message without the HTTP round trips (the console's deliver): locks it when
+   * unlocked, then deletes it as {@link Incoming.delete} does (INNKOMMENDE_LEVERT here, LEVERT to the sender).
+   */
+  acknowledge(ip: IpState, messageId: string): void {
+    const msg = ip.incoming.get(messageId);
+    if (msg && msg.lockTimeout === undefined) msg.lockTimeout = this.ctx.now() + this.ctx.options.lockTimeoutMs;
+    this.delete(ip, messageId);
+  }
+
   /** Removes a message from the queue and frees its files (no status). */
   discard(ip: IpState, messageId: string): void {
     const msg = ip.incoming.get(messageId);
     if (!msg) return;
-    ip.incoming.delete(messageId);
+    this.#drop(ip, msg);
+    this.#changed(ip, messageId, 'removed');
+  }
+
+  #drop(ip: IpState, msg: MessageRecord): void {
+    ip.incoming.delete(msg.messageId);
     releaseFiles(this.ctx.store, msg.files);
+  }
+
+  #changed(ip: IpState, messageId: string, change: MessageChange): void {
+    this.ctx.events.emit({ type: 'message', ip, direction: 'in', messageId, change });
   }
 }

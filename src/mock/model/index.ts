@@ -6,6 +6,7 @@ import { type ModelContext, ModelEvents } from './context.js';
 import { Conversations } from './conversations.js';
 import { Incoming } from './incoming.js';
 import { clockFor, type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.js';
+import { OtherSide } from './other-side.js';
 import { Outgoing } from './outgoing.js';
 import type { IpState } from './records.js';
 import { Registry } from './registry.js';
@@ -23,13 +24,15 @@ import { type WebhookDelivery, Webhooks } from './webhooks.js';
  * - `conversations.ts`: conversations, statuses, the status queue.
  * - `subscriptions.ts`, `webhooks.ts`: subscriptions and the webhook POSTs.
  * - `carrier.ts`: delivery between participants; the clock (`../clock.ts`) drives it through {@link SimulatorModel.tick}.
+ * - `other-side.ts`: the receiver, the transport and time acting on request (deliver, read, fail, expire, compose).
  * - `view.ts`: the read API ({@link SimulatorModel.view}) with change events.
  * @module
  */
 
 export type { CarrierItem } from './carrier.js';
-export type { ModelEvent } from './context.js';
+export type { MessageChange, ModelEvent } from './context.js';
 export type { SimulatorOptions } from './options.js';
+export { type Side, SteeringError } from './other-side.js';
 export type { MultipartFile, UploadInput } from './outgoing.js';
 export type { ConversationRecord, FileRecord, Filter, MessageRecord, Sbd, StatusRecord, SubscriptionRecord } from './records.js';
 export { IpState } from './records.js';
@@ -50,6 +53,8 @@ export class SimulatorModel {
   readonly carrier: Carrier;
   readonly outgoing: Outgoing;
   readonly incoming: Incoming;
+  /** The other side of a message, on request (the console's steering). */
+  readonly otherSide: OtherSide;
   /** The read API. */
   readonly view: ModelView;
   #seq = 0;
@@ -82,8 +87,12 @@ export class SimulatorModel {
     });
     this.outgoing = new Outgoing(ctx, this.registry, this.conversations, this.carrier);
     this.incoming = new Incoming(ctx, this.registry, this.conversations, this.carrier);
+    this.otherSide = new OtherSide(ctx, this.registry, this.conversations, this.carrier, this.incoming, this.outgoing);
     this.view = new ModelView(this.registry, this.carrier, this.webhooks, this.events, () => this.tick());
-    this.clock.onAdvance(() => this.tick());
+    this.clock.onAdvance(() => {
+      this.tick();
+      this.events.emit({ type: 'clock', now: this.clock.now() });
+    });
   }
 
   /** The integration points by organisation number. */

@@ -7,7 +7,7 @@ import type { SimulatedService } from '../network.js';
 import { applyPrintDefaults, validatePrintAddresses } from '../print-address.js';
 import type { StoredContent } from '../storage.js';
 import type { Dispatch } from './carrier.js';
-import type { ModelContext } from './context.js';
+import type { MessageChange, ModelContext } from './context.js';
 import { type Conversations, TTL_DESCRIPTION } from './conversations.js';
 import { applyDefaults, beanValidate, checkShape, readBody } from './create-validation.js';
 import { filterMessages } from './message-filter.js';
@@ -119,6 +119,7 @@ export class Outgoing {
     };
     ip.outgoing.set(messageId, record);
     this.conversations.open(ip, stored, 'OUTGOING', service);
+    this.#changed(ip, messageId, 'created');
     return record;
   }
 
@@ -209,6 +210,7 @@ export class Outgoing {
       content: file.content,
     });
     msg.lastUpdated = this.ctx.now();
+    this.#changed(ip, msg.messageId, 'file');
   }
 
   /** `POST /api/messages/out/{messageId}` (`NextMoveMessageService.sendMessage`, `NextMoveValidator.validate`). */
@@ -251,6 +253,7 @@ export class Outgoing {
     if (msg.sendRequested) return;
     msg.sendRequested = true;
     this.carrier.enqueue({ kind: 'transmit', from: ip.orgnr, messageId, dueAt: this.ctx.now() + this.ctx.options.deliveryDelayMs });
+    this.#changed(ip, messageId, 'queued');
   }
 
   /** `POST /api/messages/out/multipart` (`NextMoveMessageOutController.createAndSendMessage`). */
@@ -308,12 +311,19 @@ export class Outgoing {
   /** The carrier takes a sent message off the queue (its files go with it); undefined when it was deleted meanwhile. */
   take(ip: IpState, messageId: string): MessageRecord | undefined {
     const msg = ip.outgoing.get(messageId);
-    if (msg) ip.outgoing.delete(messageId);
+    if (!msg) return undefined;
+    ip.outgoing.delete(messageId);
+    this.#changed(ip, messageId, 'transmitted');
     return msg;
   }
 
   #remove(ip: IpState, msg: MessageRecord): void {
     ip.outgoing.delete(msg.messageId);
     releaseFiles(this.ctx.store, msg.files);
+    this.#changed(ip, msg.messageId, 'removed');
+  }
+
+  #changed(ip: IpState, messageId: string, change: MessageChange): void {
+    this.ctx.events.emit({ type: 'message', ip, direction: 'out', messageId, change });
   }
 }

@@ -58,6 +58,9 @@ export class Webhooks {
     const delivery: WebhookDelivery = { from: ip.orgnr, url, body: JSON.parse(JSON.stringify(body)), status: undefined };
     this.log.push(delivery);
     if (this.log.length > 10_000) this.log.shift();
+    const at = this.ctx.now();
+    const started = performance.now();
+    this.ctx.events.emit({ type: 'webhook', change: 'started', delivery, at });
     try {
       const doFetch = this.ctx.options.fetch ?? globalThis.fetch;
       const response = await doFetch(url, {
@@ -72,6 +75,7 @@ export class Webhooks {
     } catch (error) {
       delivery.error = error instanceof Error ? error.message : String(error);
     }
+    this.ctx.events.emit({ type: 'webhook', change: 'finished', delivery, at, durationMs: performance.now() - started });
   }
 
   /** Resolves when every webhook POST started so far has finished. */

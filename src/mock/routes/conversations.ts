@@ -20,17 +20,17 @@ export const conversationRoutes: RouteGroup = (model) => [
       ]),
     ),
   ),
-  route('GET', '/api/conversations/messageId/{}', ({ ip, params }) =>
+  route('GET', '/api/conversations/messageId/{messageId}', ({ ip, params }) =>
     json(conversationView(model.conversations.byMessageId(ip, params[0] as string))),
   ),
-  route('DELETE', '/api/conversations/messageId/{}', ({ ip, params }) => {
+  route('DELETE', '/api/conversations/messageId/{messageId}', ({ ip, params }) => {
     model.conversations.delete(ip, (c) => c.messageId === params[0]);
     return empty();
   }),
-  route('GET', '/api/conversations/{}', ({ ip, params }) =>
+  route('GET', '/api/conversations/{id}', ({ ip, params }) =>
     json(conversationView(model.conversations.byId(ip, longParam('id', params[0] as string)))),
   ),
-  route('DELETE', '/api/conversations/{}', ({ ip, params }) => {
+  route('DELETE', '/api/conversations/{id}', ({ ip, params }) => {
     const id = longParam('id', params[0] as string);
     model.conversations.delete(ip, (c) => c.id === id);
     return empty();

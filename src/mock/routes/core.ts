@@ -1,5 +1,6 @@
-import type { FaultInjector, FaultRule } from '../faults.js';
+import { type FaultInjector, type FaultKind, type FaultRule, faultKind } from '../faults.js';
 import { errorResponse, frameworkError, IpError } from '../ip-error.js';
+import { Listeners } from '../listeners.js';
 import type { IpState, SimulatorModel } from '../model/index.js';
 import { capabilityRoutes } from './capabilities.js';
 import { conversationRoutes } from './conversations.js';
@@ -33,11 +34,37 @@ const ROUTE_GROUPS: RouteGroup[] = [
   manageRoutes,
 ];
 
+/** One request to a simulated IP, as the request log shows it. @internal */
+export interface RequestRecord {
+  /** Increasing per simulator. */
+  id: number;
+  /** `msw` for the msw face's host names, `http` otherwise. */
+  face: 'http' | 'msw';
+  org: string;
+  method: string;
+  /** IP-local path (no `/<orgnr>` prefix, no query). */
+  path: string;
+  /** `''` or `?…`. */
+  query: string;
+  /** The route's declared path, e.g. `/api/messages/out/{messageId}`; undefined when none matched. */
+  template: string | undefined;
+  /** Undefined when the connection was dropped (reset, lost response). */
+  status: number | undefined;
+  /** Simulator time the request came in. */
+  at: number;
+  /** Real time until the answer's head. */
+  durationMs: number;
+  fault: { id: number; kind: FaultKind } | undefined;
+}
+
 /** The core request handler. @internal */
 export class SimulatorCore {
   readonly #model: SimulatorModel;
   readonly #faults: FaultInjector;
   readonly #routes: Route[];
+  #requestSeq = 0;
+  /** Every handled request, after its answer's head. */
+  readonly requests = new Listeners<RequestRecord>();
 
   constructor(model: SimulatorModel, faults: FaultInjector) {
     this.#model = model;
@@ -62,6 +89,28 @@ export class SimulatorCore {
     const url = new URL(request.url);
     const { org, path } = this.resolve(url);
     const method = request.method.toUpperCase();
+    const started = performance.now();
+    const record: RequestRecord = {
+      id: ++this.#requestSeq,
+      face: url.hostname.toLowerCase().endsWith(MSW_HOST_SUFFIX) ? 'msw' : 'http',
+      org,
+      method,
+      path,
+      query: url.search,
+      template: this.#routes.find((r) => r.method === method && r.pattern.test(path))?.template,
+      status: undefined,
+      at: this.#model.now(),
+      durationMs: 0,
+      fault: undefined,
+    };
+    const response = await this.#handle(request, url, org, path, method, record);
+    record.status = response.type === 'error' ? undefined : response.status;
+    record.durationMs = performance.now() - started;
+    this.requests.emit(record);
+    return response;
+  }
+
+  async #handle(request: Request, url: URL, org: string, path: string, method: string, record: RequestRecord): Promise<Response> {
     const now = () => this.#model.now();
     const ip = this.#model.ips.get(org);
     if (!ip) {
@@ -75,7 +124,9 @@ export class SimulatorCore {
         now(),
       );
     }
-    const fault = this.#faults.take(org, method, path);
+    const active = this.#faults.take(org, method, path);
+    if (active) record.fault = { id: active.id, kind: faultKind(active.rule) };
+    const fault = active?.rule;
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.reset) {
       return Response.error();

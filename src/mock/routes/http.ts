@@ -23,6 +23,8 @@ export type Handler = (ctx: Context) => Promise<Response> | Response;
 /** @internal */
 export interface Route {
   method: string;
+  /** The path as declared, e.g. `/api/messages/out/{messageId}` (the request log shows it). */
+  template: string;
   pattern: RegExp;
   handler: Handler;
 }
@@ -30,9 +32,9 @@ export interface Route {
 /** The routes of one endpoint group, built on the model. @internal */
 export type RouteGroup = (model: SimulatorModel) => Route[];
 
-/** A route; `{}` in the path is one path segment, passed on in `params`. @internal */
+/** A route; each `{name}` in the path is one path segment, passed on in `params` (in order). @internal */
 export function route(method: string, path: string, handler: Handler): Route {
-  return { method, pattern: new RegExp(`^${path.replace(/\{\}/g, '([^/]+)')}$`), handler };
+  return { method, template: path, pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '([^/]+)')}$`), handler };
 }
 
 /** @internal */

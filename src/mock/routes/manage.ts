@@ -14,7 +14,7 @@ export const manageRoutes: RouteGroup = (model) => [
   route('GET', '/manage/health/liveness', () => json({ status: 'UP' })),
   route('GET', '/manage/health/readiness', () => json({ status: 'UP' })),
   route('GET', '/manage/info', ({ ip }) => json({ simulator: { organisation: ip.orgnr, name: ip.participant.name } })),
-  route('GET', '/servicerecord/{}', ({ params }) => {
+  route('GET', '/servicerecord/{identifier}', ({ params }) => {
     const records = model.registry.lookup(params[0] as string);
     if (!records) return empty(404);
     return json({ infoRecord: { identifier: params[0] }, serviceRecords: records });

@@ -14,7 +14,7 @@ export const incomingRoutes: RouteGroup = (model) => [
     const msg = model.incoming.peek(ip, filters(url));
     return msg ? json(msg.sbd) : empty(204);
   }),
-  route('GET', '/api/messages/in/pop/{}', ({ ip, params }) => {
+  route('GET', '/api/messages/in/pop/{messageId}', ({ ip, params }) => {
     const stream = model.incoming.pop(ip, params[0] as string);
     if (!stream) return empty(204);
     return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
@@ -22,5 +22,5 @@ export const incomingRoutes: RouteGroup = (model) => [
       headers: { 'content-type': 'application/vnd.etsi.asic-e+zip', 'content-disposition': 'attachment; filename=asic.zip' },
     });
   }),
-  route('DELETE', '/api/messages/in/{}', ({ ip, params }) => json(model.incoming.delete(ip, params[0] as string))),
+  route('DELETE', '/api/messages/in/{messageId}', ({ ip, params }) => json(model.incoming.delete(ip, params[0] as string))),
 ];

@@ -18,7 +18,7 @@ export const outgoingRoutes: RouteGroup = (model) => [
     const { sbd, files } = await readMultipart(request);
     return json((await model.outgoing.multipart(ip, sbd, files)).sbd);
   }),
-  route('PUT', '/api/messages/out/{}', async ({ ip, request, url, params }) => {
+  route('PUT', '/api/messages/out/{messageId}', async ({ ip, request, url, params }) => {
     const type = request.headers.get('content-type');
     const disposition = request.headers.get('content-disposition');
     if (type === null) throw missingHeader('Content-Type');
@@ -44,12 +44,12 @@ export const outgoingRoutes: RouteGroup = (model) => [
     });
     return empty();
   }),
-  route('POST', '/api/messages/out/{}', ({ ip, params }) => {
+  route('POST', '/api/messages/out/{messageId}', ({ ip, params }) => {
     model.outgoing.send(ip, params[0] as string);
     return empty();
   }),
-  route('GET', '/api/messages/out/{}', ({ ip, params }) => json(model.outgoing.get(ip, params[0] as string).sbd)),
-  route('DELETE', '/api/messages/out/{}', ({ ip, params }) => {
+  route('GET', '/api/messages/out/{messageId}', ({ ip, params }) => json(model.outgoing.get(ip, params[0] as string).sbd)),
+  route('DELETE', '/api/messages/out/{messageId}', ({ ip, params }) => {
     model.outgoing.delete(ip, params[0] as string);
     return empty();
   }),

@@ -13,7 +13,7 @@ export const statusRoutes: RouteGroup = (model) => [
     const status = model.conversations.peekStatus(ip);
     return status ? json(statusView(status)) : empty(204);
   }),
-  route('GET', '/api/statuses/{}', ({ ip, url, params }) =>
+  route('GET', '/api/statuses/{messageId}', ({ ip, url, params }) =>
     json(
       page(url, model.conversations.listStatuses(ip, { messageId: params[0] as string }), STATUS_SORT, 'MessageStatus', statusView, [
         'id,asc',
@@ -22,7 +22,7 @@ export const statusRoutes: RouteGroup = (model) => [
       { 'content-type': 'application/json;charset=utf-8' },
     ),
   ),
-  route('DELETE', '/api/statuses/{}', ({ ip, params }) => {
+  route('DELETE', '/api/statuses/{id}', ({ ip, params }) => {
     // MessageStatusController.removeStatus(@PathVariable Long id): MethodArgumentTypeMismatchException.
     const id = longParam('id', params[0] as string);
     return empty(model.conversations.deleteQueuedStatus(ip, id) ? 200 : 404);

@@ -16,14 +16,14 @@ export const subscriptionRoutes: RouteGroup = (model) => [
     model.subscriptions.deleteAll(ip);
     return empty();
   }),
-  route('GET', '/api/subscriptions/{}', ({ ip, params }) =>
+  route('GET', '/api/subscriptions/{id}', ({ ip, params }) =>
     json(subscriptionView(model.subscriptions.get(ip, longParam('id', params[0] as string)))),
   ),
-  route('PUT', '/api/subscriptions/{}', async ({ ip, request, params }) => {
+  route('PUT', '/api/subscriptions/{id}', async ({ ip, request, params }) => {
     await model.subscriptions.update(ip, longParam('id', params[0] as string), await readJson(request));
     return empty();
   }),
-  route('DELETE', '/api/subscriptions/{}', ({ ip, params }) => {
+  route('DELETE', '/api/subscriptions/{id}', ({ ip, params }) => {
     model.subscriptions.delete(ip, longParam('id', params[0] as string));
     return empty();
   }),
