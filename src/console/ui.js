@@ -65,7 +65,7 @@ export function Notice({ error, ok }) {
 export function loadState(resource, what) {
   if (resource.error && resource.data === undefined)
     return html`<div class="notice error" role="alert">Could not load ${what}: ${resource.error.message}</div>`;
-  if (resource.loading && resource.data === undefined) return html`<p class="empty" role="status">Loading ${what}…</p>`;
+  if (resource.loading && resource.data === undefined) return html`<p class="empty loading" role="status">Loading ${what}…</p>`;
   return undefined;
 }
 
