@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isLoopback, SimulatorConsole } from './console/index.js';
 import type { SimulatorOptions } from './model/index.js';
 import type { NetworkConfig } from './network.js';
 import { defaultNetwork } from './network.js';
@@ -24,6 +25,17 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   network?: NetworkConfig;
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Serve the simulator console (a browser page at `/console/` and its JSON API, docs/console-api.md) on this
+   * server. It is served only when the server is bound to loopback, unless `consoleRemote` is set; when the
+   * simulator requires Basic auth, so does the console.
+   * @defaultValue true
+   */
+  console?: boolean;
+  /** Serve the console also when bound to an address other than loopback. @defaultValue false */
+  consoleRemote?: boolean;
+  /** The folder of the console page's static files. @defaultValue the built page shipped with the package */
+  consoleDir?: string | URL;
 }
 
 /** A running simulator server. @category Simulator */
@@ -32,6 +44,8 @@ export interface SimulatorServer {
   readonly simulator: Simulator;
   /** `http(s)://host:port` of the server. */
   readonly url: string;
+  /** The console page (`<url>/console/`), or undefined when the console is off or not served on this address. */
+  readonly consoleUrl: string | undefined;
   readonly port: number;
   /**
    * Base URL of an organisation's IP: `http://127.0.0.1:<port>/<orgnr>`. The server root (no prefix) serves the
@@ -55,7 +69,16 @@ export interface SimulatorServer {
  * @category Simulator
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<SimulatorServer> {
-  const { port = 0, host = '127.0.0.1', network = defaultNetwork(), tls, ...rest } = options;
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    network = defaultNetwork(),
+    tls,
+    console: withConsole = true,
+    consoleRemote = false,
+    consoleDir,
+    ...rest
+  } = options;
   let origin = '';
   const simulator = new Simulator(
     network,
@@ -63,8 +86,9 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     (orgnr) => `${origin}/${orgnr}`,
   );
   const sockets = new Set<Socket>();
+  let simulatorConsole: SimulatorConsole | undefined;
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    void serve(simulator, origin, req, res);
+    void serve(simulator, simulatorConsole, origin, req, res);
   };
   const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createHttpServer(listener);
   server.requestTimeout = 0;
@@ -83,14 +107,20 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `${tls ? 'https' : 'http'}://${hostPart}:${address.port}`;
+  const loopbackBound = isLoopback(address.address);
+  if (withConsole && (loopbackBound || consoleRemote)) {
+    simulatorConsole = new SimulatorConsole(simulator, { loopbackBound, dir: consoleDir });
+  }
   let closed: Promise<void> | undefined;
   return {
     simulator,
     url: origin,
+    consoleUrl: simulatorConsole ? `${origin}/console/` : undefined,
     port: address.port,
     baseUrl: (orgnr) => simulator.baseUrl(orgnr),
     close() {
       closed ??= (async () => {
+        simulatorConsole?.close();
         const done = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         for (const socket of sockets) socket.destroy();
@@ -102,7 +132,13 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   };
 }
 
-async function serve(simulator: Simulator, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  simulator: Simulator,
+  simulatorConsole: SimulatorConsole | undefined,
+  origin: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   try {
     const method = req.method as string; // always set on a server's request
     const headers = new Headers();
@@ -114,7 +150,8 @@ async function serve(simulator: Simulator, origin: string, req: IncomingMessage,
       body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
       duplex: 'half',
     } as RequestInit);
-    const response = await simulator.handle(request);
+    const forConsole = simulatorConsole !== undefined && SimulatorConsole.owns(new URL(request.url).pathname);
+    const response = forConsole ? await simulatorConsole.handle(request) : await simulator.handle(request);
     if (response.type === 'error') {
       req.socket.destroy();
       return;

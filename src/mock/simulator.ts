@@ -40,14 +40,15 @@ export class Simulator {
   readonly model: Model;
   /** The shared HTTP layer: answers a fetch `Request` for any organisation (use {@link Simulator.handle}). @internal */
   readonly core: SimulatorCore;
-  readonly #faults = new FaultInjector();
+  /** The fault rules with their ids and hits (`faults` is the public face of it). @internal */
+  readonly injector = new FaultInjector();
   #handlers: MswHttpHandler[] | undefined;
   readonly #baseUrl: (orgnr: string) => string;
 
   /** @internal */
   constructor(network: NetworkConfig, options: SimulatorOptions, baseUrl: (orgnr: string) => string = mswBaseUrl) {
     this.model = new SimulatorModel(network, options);
-    this.core = new SimulatorCore(this.model, this.#faults);
+    this.core = new SimulatorCore(this.model, this.injector);
     this.#baseUrl = baseUrl;
   }
 
@@ -91,7 +92,7 @@ export class Simulator {
 
   /** Fault injection per organisation and route. */
   get faults(): Faults {
-    return this.#faults;
+    return this.injector;
   }
 
   /** Answers one request (the core both faces use). */

@@ -117,8 +117,13 @@ export class Incoming {
       });
       throw ipException('FileNotFoundException', 'File(s) named asic.zip was not found');
     }
-    const main = msg.files.find((f) => f.primary) ?? msg.files[0];
     this.#changed(ip, messageId, 'popped');
+    return this.asicOf(msg);
+  }
+
+  /** The ASiC-E of a queued message with files, as pop returns it (main document first). */
+  asicOf(msg: Readonly<MessageRecord>): Readable {
+    const main = msg.files.find((f) => f.primary) ?? msg.files[0];
     const ordered = [...msg.files].sort((a, b) => (a === main ? -1 : b === main ? 1 : a.dokumentnummer - b.dokumentnummer));
     return buildAsic(this.ctx.store, {
       // Incoming messages came over DPO/DPE: both partners are set.

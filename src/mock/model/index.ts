@@ -88,7 +88,7 @@ export class SimulatorModel {
     this.outgoing = new Outgoing(ctx, this.registry, this.conversations, this.carrier);
     this.incoming = new Incoming(ctx, this.registry, this.conversations, this.carrier);
     this.otherSide = new OtherSide(ctx, this.registry, this.conversations, this.carrier, this.incoming, this.outgoing);
-    this.view = new ModelView(this.registry, this.carrier, this.webhooks, this.events, () => this.tick());
+    this.view = new ModelView(this.registry, this.carrier, this.webhooks, this.events, () => this.tick(), this.store, this.incoming);
     this.clock.onAdvance(() => {
       this.tick();
       this.events.emit({ type: 'clock', now: this.clock.now() });

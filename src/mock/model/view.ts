@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
 import type { ParticipantConfig } from '../network.js';
+import type { FileStore } from '../storage.js';
 import type { Carrier } from './carrier.js';
 import type { ModelEvent, ModelEvents } from './context.js';
-import type { ConversationRecord, MessageRecord } from './records.js';
+import type { Incoming } from './incoming.js';
+import type { ConversationRecord, FileRecord, MessageRecord, SubscriptionRecord } from './records.js';
 import type { Registry } from './registry.js';
 import type { WebhookDelivery, Webhooks } from './webhooks.js';
 
@@ -27,6 +30,8 @@ export class ModelView {
     readonly webhookLog: Pick<Webhooks, 'log'>,
     readonly events: Pick<ModelEvents, 'on'>,
     readonly tick: () => void,
+    readonly files: Pick<FileStore, 'open'>,
+    readonly incoming: Pick<Incoming, 'asicOf'>,
   ) {}
 
   /** Every participant of the network. */
@@ -60,6 +65,22 @@ export class ModelView {
       .filter((c) => c.messageId === messageId)
       .flatMap((c) => c.statuses.map((s) => ({ id: s.id, status: s.status, description: s.description, direction: c.direction })))
       .sort((a, b) => a.id - b.id);
+  }
+
+  /** An IP's webhook subscriptions. */
+  subscriptions(orgnr: string): readonly Readonly<SubscriptionRecord>[] {
+    return [...this.registry.ip(orgnr).subscriptions];
+  }
+
+  /** A file's bytes as a stream (while a queue still holds the file). */
+  open(file: Readonly<FileRecord>): Readable {
+    const content = file.content;
+    return content.kind === 'memory' ? Readable.from([content.data]) : this.files.open(content);
+  }
+
+  /** The ASiC-E a pop of an incoming message with files would return (without locking or popping it). */
+  asic(message: Readonly<MessageRecord>): Readable {
+    return this.incoming.asicOf(message);
   }
 
   /** Items waiting in the carrier. */
