@@ -3,6 +3,7 @@
  * which downloads no browser of its own), and per test a fresh simulator on a real HTTP server on 127.0.0.1 and a
  * fresh page. Every test fails when the page logged an error to its console or threw (checked in `afterEach`).
  */
+import { arkivmelding, arkivmeldingXml, IntegrasjonspunktClient, messageIdOf } from 'eformidling';
 import { type SimulatorServer, type StartSimulatorOptions, startSimulator } from 'eformidling/mock';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
@@ -101,4 +102,24 @@ function watch(page: Page, errors: string[]): void {
 export function consoleUrl(server: SimulatorServer): string {
   const url = (server as SimulatorServer & { consoleUrl?: string }).consoleUrl;
   return url ?? `${server.url}/console/`;
+}
+
+/** Sends a small arkivmelding with the SDK from `from` to `to` through the test's simulator; resolves to its messageId. */
+export async function sendArkivmelding(server: SimulatorServer, from: string, to: string, tittel: string): Promise<string> {
+  const ip = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(from), retry: false });
+  const stored = await ip.send({
+    sbd: arkivmelding({ receiver: to, hoveddokument: 'vedtak.pdf' }),
+    files: [
+      { filename: 'arkivmelding.xml', content: arkivmeldingXml({ tittel, files: ['vedtak.pdf'], saksaar: 2026, sakssekvensnummer: 42 }) },
+      { filename: 'vedtak.pdf', content: Buffer.from('%PDF-1.7\n% vedtak\n'), mimeType: 'application/pdf' },
+    ],
+  });
+  const id = messageIdOf(stored);
+  if (!id) throw new Error('the send returned no messageId');
+  return id;
+}
+
+/** The page's row of a message in the messages list. */
+export function messageRow(page: Page, owner: string, direction: 'in' | 'out', messageId: string) {
+  return page.locator(`tr[data-key="${owner}/${direction}/${messageId}"]`);
 }

@@ -3,7 +3,7 @@
 import { call, post, send, useResource } from '../api.js';
 import { html } from '../html.js';
 import { Field, loadState, Notice, Time, useAction } from '../ui.js';
-import { useState } from '../vendor/preact-hooks.mjs';
+import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 
 /** Routes of the IP a fault is usually put on (any pattern may be typed). */
 const ROUTES = [
@@ -97,7 +97,18 @@ export function FaultsView() {
 }
 
 function FaultItem({ fault: f, requests }) {
-  const [toggle, busy, error] = useAction((enabled) => send('PATCH', `/faults/${f.id}`, { enabled }));
+  // The switch follows the click at once; the server's answer (and its fault event) confirms or reverts it.
+  const [on, setOn] = useState(f.enabled);
+  useEffect(() => setOn(f.enabled), [f.enabled]);
+  const [toggle, busy, error] = useAction(async (enabled) => {
+    setOn(enabled);
+    try {
+      await send('PATCH', `/faults/${f.id}`, { enabled });
+    } catch (e) {
+      setOn(!enabled);
+      throw e;
+    }
+  });
   const [remove, removing, removeError] = useAction(() => call(`/faults/${f.id}`, { method: 'DELETE' }));
   const hits = f.recentHits.map((id) => requests.get(id)).filter(Boolean);
   const scope = `${f.method ?? 'any method'} ${f.path}${f.org ? ` on ${f.org}` : ' on every IP'}`;
@@ -111,7 +122,7 @@ function FaultItem({ fault: f, requests }) {
       </div>
       <div class="row">
         <label class="check">
-          <input type="checkbox" role="switch" checked=${f.enabled} disabled=${busy} onChange=${(e) => toggle(e.currentTarget.checked)} />
+          <input type="checkbox" role="switch" checked=${on} disabled=${busy} onChange=${(e) => toggle(e.currentTarget.checked)} />
           On <span class="sr-only">: ${describe(f)} ${scope}</span>
         </label>
         <button type="button" class="danger" disabled=${removing} onClick=${remove} aria-label=${`Remove the fault ${describe(f)} ${scope}`}>Remove</button>

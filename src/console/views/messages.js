@@ -52,7 +52,7 @@ export function Whereabouts({ message: m }) {
     if (m.outgoing.state === 'building')
       return html`<span class="badge wait">building</span> <span class="muted">${files} file${files === 1 ? '' : 's'} so far</span>`;
     if (m.outgoing.state === 'queued') return html`<span class="badge info">in the carrier</span>`;
-    return html`<span class="muted">transmitted</span>`;
+    return html`<span class="muted">${m.outgoing.state}</span>`;
   }
   if (m.incoming) {
     if (m.incoming.state === 'locked')
