@@ -90,4 +90,24 @@ describe.skipIf(!services().chromium)('simulator console: messages', () => {
     await messageRow(page, DEPARTEMENT, 'out', other).waitFor();
     await messageRow(page, DEPARTEMENT, 'out', failed).waitFor({ state: 'detached' });
   });
+
+  it('marks a message read (LEST at the sender) and moves the simulator clock from the header', async () => {
+    const messageId = await sendArkivmelding(ctx.server, DEPARTEMENT, KOMMUNE, 'Til lesing');
+    const page = await ctx.open(`messages/${DEPARTEMENT}/out/${messageId}`);
+    await page.getByRole('button', { name: 'Mark read (LEST)' }).click();
+    await page.locator('ol.timeline').getByText('LEST', { exact: true }).waitFor();
+    const sak = new IntegrasjonspunktClient({ baseUrl: ctx.server.baseUrl(DEPARTEMENT), retry: false });
+    const statuses: string[] = [];
+    for await (const s of sak.statuses.forMessage(messageId)) statuses.push(s.status);
+    expect(statuses).toContain('LEST');
+
+    const clock = page.getByRole('group', { name: 'Simulator clock' }).locator('time');
+    const before = Date.parse((await clock.getAttribute('datetime')) as string);
+    await page.getByRole('button', { name: 'Advance the clock 1 day' }).click();
+    await page.waitForFunction(
+      (min) => Date.parse(document.querySelector('.clock time')?.getAttribute('datetime') ?? '') >= min,
+      before + 86_400_000,
+    );
+    expect(ctx.server.simulator.clock.now()).toBeGreaterThanOrEqual(before + 86_400_000);
+  });
 });

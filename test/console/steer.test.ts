@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { IntegrasjonspunktClient, PROCESSES, type ReceivedMessage } from 'eformidling';
 import { DEPARTEMENT, KOMMUNE } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
-import { useConsole } from './browser.js';
+import { sendArkivmelding, useConsole } from './browser.js';
 
 /** Steering the simulator from the console: a composed message reaches the SDK's receive loop; faults hit the SDK. */
 describe.skipIf(!services().chromium)('simulator console: compose and faults', () => {
@@ -114,5 +116,36 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
     await page.getByRole('button', { name: /^Remove the fault/ }).click();
     await page.getByText('No fault rules').waitFor();
     expect(await health()).toBe(200);
+  });
+
+  it('shows a webhook subscription and each push with the endpoint answer', async () => {
+    const endpoint = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/hooks/eformidling`;
+    try {
+      const page = await ctx.open('webhooks');
+      await page.getByText('No subscriptions.').waitFor();
+      const ip = new IntegrasjonspunktClient({ baseUrl: ctx.server.baseUrl(DEPARTEMENT), retry: false });
+      await ip.subscriptions.create({ name: 'sak', pushEndpoint: hook, resource: 'messages', event: 'status' });
+      const table = page.locator('table').filter({ hasText: hook });
+      await table.waitFor();
+      expect(await table.textContent()).toContain('messages · status');
+
+      await sendArkivmelding(ctx.server, DEPARTEMENT, KOMMUNE, 'Med webhook');
+      const pushes = page.locator('li.panel', { hasText: hook });
+      await pushes
+        .filter({ hasText: /^status/ })
+        .first()
+        .getByText('204')
+        .waitFor();
+      const ping = pushes.filter({ hasText: /^ping/ });
+      await ping.getByText('204').waitFor();
+      expect(await ping.textContent()).toMatch(/\d+ ms/);
+    } finally {
+      await new Promise((resolve) => endpoint.close(resolve));
+    }
   });
 });

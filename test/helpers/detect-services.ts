@@ -70,7 +70,11 @@ export function detectServices(env: Record<string, string | undefined> = process
  * skipped, so `npm test --coverage` measures what ran.
  */
 export function coverageExclusions(status: ServiceStatus): string[] {
-  return status.rabbitmq ? [] : ['src/connector/amqp.ts', 'src/connector/bridge.ts', 'src/connector/consume.ts'];
+  return [
+    ...(status.rabbitmq ? [] : ['src/connector/amqp.ts', 'src/connector/bridge.ts', 'src/connector/consume.ts']),
+    // The console's static file serving is exercised by the browser suites loading the page.
+    ...(status.chromium ? [] : ['src/mock/console/static.ts']),
+  ];
 }
 
 /** What a run with `status` does: the notice to print (undefined when nothing is missing) and whether to fail. */

@@ -42,6 +42,7 @@ describe('external programs for the test suites', () => {
   it('leaves the files only the skipped suite exercises out of the coverage thresholds', () => {
     expect(coverageExclusions({ rabbitmq: true, chromium: true })).toEqual([]);
     expect(coverageExclusions({ rabbitmq: false, chromium: true })).toContain('src/connector/bridge.ts');
+    expect(coverageExclusions({ rabbitmq: true, chromium: false })).toEqual(['src/mock/console/static.ts']);
   });
 
   it('names the console suites and the apt package when chromium is missing', () => {

@@ -76,7 +76,9 @@ function Summary({ message: m }) {
       <dt>Receiver</dt>
       <dd class="mono">${m.receiver ?? '–'}</dd>
       <dt>Title</dt>
-      <dd>${m.title || html`<span class="muted">(no title)</span>`}</dd>
+      <dd>
+        ${m.title || (m.arkivmelding?.offentligTittel ? html`${m.arkivmelding.offentligTittel} <span class="muted">(from the arkivmelding)</span>` : html`<span class="muted">(no title)</span>`)}
+      </dd>
       <dt>Service</dt>
       <dd>${m.serviceIdentifier} · ${m.type}</dd>
       <dt>Process</dt>
