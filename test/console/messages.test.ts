@@ -1,4 +1,4 @@
-import { IntegrasjonspunktClient } from 'eformidling';
+import { arkivmelding, arkivmeldingXml, IntegrasjonspunktClient, messageIdOf } from 'eformidling';
 import { DEPARTEMENT, KOMMUNE } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
@@ -109,5 +109,31 @@ describe.skipIf(!services().chromium)('simulator console: messages', () => {
       before + 86_400_000,
     );
     expect(ctx.server.simulator.clock.now()).toBeGreaterThanOrEqual(before + 86_400_000);
+  });
+
+  it('shows an outgoing message being built file by file, and an incoming message locked by a peek', async () => {
+    const page = await ctx.open('messages');
+    const sak = new IntegrasjonspunktClient({ baseUrl: ctx.server.baseUrl(DEPARTEMENT), retry: false });
+    const created = await sak.outgoing.create(arkivmelding({ sender: DEPARTEMENT, receiver: KOMMUNE, hoveddokument: 'vedtak.pdf' }));
+    const messageId = messageIdOf(created) as string;
+    const outgoing = messageRow(page, DEPARTEMENT, 'out', messageId);
+    await outgoing.getByText('0 files so far').waitFor();
+    await sak.outgoing.upload(messageId, {
+      filename: 'arkivmelding.xml',
+      content: arkivmeldingXml({ tittel: 'Bygges', files: ['vedtak.pdf'] }),
+    });
+    await outgoing.getByText('1 file so far').waitFor();
+    await sak.outgoing.upload(messageId, { filename: 'vedtak.pdf', content: Buffer.from('%PDF-1.7\n'), mimeType: 'application/pdf' });
+    await outgoing.getByText('2 files so far').waitFor();
+    expect(await outgoing.getByText('building').count()).toBe(1);
+
+    await sak.outgoing.send(messageId);
+    const incoming = messageRow(page, KOMMUNE, 'in', messageId);
+    await incoming.getByText('in the queue').waitFor();
+    const arkiv = new IntegrasjonspunktClient({ baseUrl: ctx.server.baseUrl(KOMMUNE), retry: false });
+    const peeked = await arkiv.incoming.peek();
+    expect(peeked && messageIdOf(peeked)).toBe(messageId);
+    await incoming.getByText('locked').waitFor();
+    expect(await incoming.locator('td[data-label="Where"] time').count()).toBe(1); // the lock deadline
   });
 });
