@@ -27,6 +27,12 @@ function focused(page: Page) {
   });
 }
 
+/** What has focus once the view the keyboard opened has moved the focus to its heading. */
+async function focusedHeading(page: Page) {
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H2');
+  return focused(page);
+}
+
 /** Controls without an accessible name, and text whose contrast with its background is below WCAG AA. */
 function audit(page: Page) {
   return page.evaluate(() => {
@@ -82,15 +88,16 @@ describe.skipIf(!services().chromium)('simulator console: keyboard, labels, cont
     expect((await focused(page)).ring).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/network$/);
-    expect(await focused(page)).toMatchObject({ tag: 'h2', text: 'Network' });
+    expect(await focusedHeading(page)).toMatchObject({ tag: 'h2', text: 'Network' });
 
     await tabTo(page, 'Messages', { back: true });
     await page.keyboard.press('Enter');
     await page.waitForURL(/#\/messages$/);
-    expect(await focused(page)).toMatchObject({ tag: 'h2', text: 'Messages' });
+    expect(await focusedHeading(page)).toMatchObject({ tag: 'h2', text: 'Messages' });
+    await messageRow(page, DEPARTEMENT, 'out', messageId).waitFor();
     await tabTo(page, messageId);
     await page.keyboard.press('Enter');
-    expect(await focused(page)).toMatchObject({ tag: 'h2', text: `Message ${messageId}` });
+    expect(await focusedHeading(page)).toMatchObject({ tag: 'h2', text: `Message ${messageId}` });
     await tabTo(page, 'Deliver now');
     expect((await focused(page)).ring).toBe(true);
     await page.keyboard.press('Enter');
@@ -101,17 +108,25 @@ describe.skipIf(!services().chromium)('simulator console: keyboard, labels, cont
     await page.locator('main h2').waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    expect(await focused(page)).toMatchObject({ tag: 'h2', text: `Message ${messageId}` });
+    expect(await focusedHeading(page)).toMatchObject({ tag: 'h2', text: `Message ${messageId}` });
   });
 
   it('names every control and keeps text contrast at WCAG AA on every view', async () => {
     const messageId = await sendArkivmelding(ctx.server, DEPARTEMENT, KOMMUNE, 'Kontrast');
     const page = await ctx.open('messages');
     await messageRow(page, DEPARTEMENT, 'out', messageId).waitFor();
-    const views = ['messages', 'network', 'compose', 'faults', 'requests', 'webhooks', `messages/${DEPARTEMENT}/out/${messageId}`];
-    for (const view of views) {
+    const views = [
+      ['network', 'Network'],
+      ['compose', 'Compose a message'],
+      ['faults', 'Faults'],
+      ['requests', 'Requests'],
+      ['webhooks', 'Webhooks'],
+      [`messages/${DEPARTEMENT}/out/${messageId}`, `Message ${messageId}`],
+      ['messages', 'Messages'],
+    ];
+    for (const [view, heading] of views) {
       await page.goto(`${ctx.url}#/${view}`);
-      await page.locator('main h2').waitFor();
+      await page.getByRole('heading', { level: 2, name: heading, exact: true }).waitFor();
       await page.locator('main .loading').waitFor({ state: 'detached' });
       expect(await audit(page), view).toEqual({ unnamed: [], low: [] });
     }
@@ -127,7 +142,7 @@ describe.skipIf(!services().chromium)('simulator console: keyboard, labels, cont
       const link = page.getByRole('navigation').getByRole('link', { name: tab });
       expect(await link.isVisible(), tab).toBe(true);
       await link.click();
-      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      await page.getByRole('heading', { level: 2, name: tab === 'Compose' ? 'Compose a message' : tab, exact: true }).waitFor();
       expect(await overflow(), tab).toBeLessThanOrEqual(0);
     }
     await page.goto(`${ctx.url}#/messages/${DEPARTEMENT}/out/${messageId}`);
