@@ -2,6 +2,7 @@
  * `npm start`: the reference integration, end to end, against the SDK's simulator.
  *
  *   npm start                      # builds, then: node examples/main.ts
+ *   npm start -- --keep            # the same, then keeps the simulator (and its console) running until Ctrl-C
  *   npm run example -- main        # the same; LARGE_FILE_MB=200 npm start for a bigger file
  *
  * Two organisations exchange arkivmeldinger through their integrasjonspunkter (IPs), both simulated on a free
@@ -19,7 +20,9 @@
  *     LEST.
  *
  * Prints one line per step with the time since the start, exits 0 when every step succeeded and 1 with the failing
- * step otherwise. Temp files, loops and the simulator are cleaned up either way.
+ * step otherwise. Temp files, loops and the simulator are cleaned up either way. The simulator's console (a browser
+ * page to watch and steer the network, docs/console-api.md) is at the URL printed first; with `--keep` the
+ * simulator stays up after the last step so the run can be looked at there.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -54,6 +57,11 @@ export interface MainOptions {
   onStarted?: (server: SimulatorServer) => void;
   /** Stops the run (Ctrl-C when run directly): the current step fails, and everything is cleaned up. */
   signal?: AbortSignal;
+  /**
+   * Called when every step succeeded, after the loops stopped and before the simulator closes: the simulator stays
+   * up until the promise settles (`npm start -- --keep` waits for Ctrl-C here).
+   */
+  keep?: (server: SimulatorServer) => Promise<void>;
 }
 
 /** What one message went through. */
@@ -99,6 +107,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
   const t = timeline(options.log);
   const cleanups: Array<() => Promise<unknown>> = [];
   let current = 'start the simulator';
+  let succeeded = false;
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     current = name;
     return fn();
@@ -108,9 +117,14 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
     // The simulated network, served over HTTP on 127.0.0.1 with automatic delivery: a sent message reaches the
     // receiver's queue (and the statuses travel back) within milliseconds.
     const server = await startSimulator({ autoDeliver: true, ...options.simulator, port: 0, host: '127.0.0.1' });
-    cleanups.push(() => server.close());
+    cleanups.push(async () => {
+      // Last to go: with `keep`, a successful run leaves the simulator up (its loops and temp files are gone).
+      if (succeeded && options.keep) await options.keep(server);
+      await server.close();
+    });
     options.onStarted?.(server);
     t.step(`simulator on ${server.url}: Testdepartementet ${DEPARTEMENT} (sak) → Eksempel kommune ${KOMMUNE} (arkiv)`);
+    if (server.consoleUrl) t.step(`console ${server.consoleUrl} (open it in a browser to watch the messages and steer the network)`);
     const userAgent = { name: 'eformidling-start', version: '1.0' };
     const sak = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(DEPARTEMENT), userAgent });
     const arkiv = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(KOMMUNE), userAgent });
@@ -319,6 +333,7 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
       durationMs: Math.round(t.elapsedMs()),
     };
     current = 'stop';
+    succeeded = true;
     return result;
   } catch (error) {
     throw new StepError(current, error);
@@ -335,7 +350,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Ctrl-C stops the run cleanly (loops, simulator, temp file); a second Ctrl-C exits at once.
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort(new Error('interrupted (Ctrl-C)')));
-  main({ largeFileBytes: Math.round(mb * 1024 * 1024), signal: interrupt.signal }).then(
+  // --keep: after the last step the simulator stays up (console included) until Ctrl-C.
+  const keep = process.argv.includes('--keep')
+    ? (server: SimulatorServer) => {
+        console.log(`\n✓ every step succeeded; the simulator keeps running: ${server.consoleUrl ?? server.url}  (Ctrl-C stops)`);
+        return new Promise<void>((resolve) => {
+          if (interrupt.signal.aborted) resolve();
+          else interrupt.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+    : undefined;
+  main({ largeFileBytes: Math.round(mb * 1024 * 1024), signal: interrupt.signal, ...(keep ? { keep } : {}) }).then(
     (result) => {
       const path = (m: MessageOutcome) => m.statuses.join(' → ');
       console.log(`\n✓ every step succeeded in ${(result.durationMs / 1000).toFixed(1)} s`);

@@ -17,7 +17,7 @@ import { startSimulator } from './server.js';
 
 const USAGE = `Usage: eformidling-simulator [--port 9093] [--host 127.0.0.1] [--network file.json | --preset ${NETWORK_PRESETS.join('|')}]
                              [--username u --password p] [--lock-timeout-ms 300000] [--delivery-delay-ms 20]
-                             [--status-queue DPO,DPV,DPI]
+                             [--status-queue DPO,DPV,DPI] [--no-console] [--console-remote]
 An in-memory eFormidling integrasjonspunkt for development and tests only. See docs/simulator.md.
 `;
 
@@ -39,6 +39,8 @@ try {
       'lock-timeout-ms': { type: 'string' },
       'delivery-delay-ms': { type: 'string' },
       'status-queue': { type: 'string' },
+      'no-console': { type: 'boolean', default: false },
+      'console-remote': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -90,6 +92,8 @@ const server = await startSimulator({
   ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
   ...(deliveryDelayMs !== undefined ? { deliveryDelayMs } : {}),
   ...(statusQueue ? { statusQueueIncludes: statusQueue.split(',').map((s) => s.trim().toUpperCase()) as never } : {}),
+  console: values['no-console'] !== true,
+  consoleRemote: values['console-remote'] === true,
 }).catch((error: unknown) => fail((error as Error).message));
 
 const isLoopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
@@ -108,7 +112,10 @@ for (const org of organisations) {
   lines.push(`  ${org.id.padEnd(idWidth)}  ${org.name.padEnd(nameWidth)} ${org.baseUrl ?? '(no integration point)'}`);
   lines.push(`  ${' '.repeat(idWidth)}  accepts: ${services}`);
 }
-lines.push('', `The server root (${server.url}) serves ${organisations.find((o) => o.hasIntegrationPoint)?.id}. Ctrl-C stops.`, '');
+lines.push('', `The server root (${server.url}) serves ${organisations.find((o) => o.hasIntegrationPoint)?.id}.`);
+if (server.consoleUrl) lines.push(`Console: ${server.consoleUrl} (open it in a browser to watch and steer the network)`);
+else if (values['no-console'] !== true) lines.push('Console: off (not on a loopback address; --console-remote serves it anyway)');
+lines.push('Ctrl-C stops.', '');
 process.stdout.write(lines.join('\n'));
 
 let stopping = false;

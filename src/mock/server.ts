@@ -3,15 +3,16 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isLoopback, SimulatorConsole } from './console/index.js';
+import { consoleServed, isLoopback, SimulatorConsole } from './console/index.js';
 import type { SimulatorOptions } from './model/index.js';
 import type { NetworkConfig } from './network.js';
 import { defaultNetwork } from './network.js';
 import { Simulator } from './simulator.js';
 
 /**
- * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers. Bodies are
- * streamed both ways (a 1 GiB upload goes to a temp file as it arrives; a pop streams the zip).
+ * The HTTP face: a real `node:http(s)` server on loopback serving the same model as the msw handlers, and the
+ * simulator console at `/console/` (`console/`, docs/console-api.md). Bodies are streamed both ways (a 1 GiB
+ * upload goes to a temp file as it arrives; a pop streams the zip).
  * @module
  */
 
@@ -63,6 +64,7 @@ export interface SimulatorServer {
  * ```ts
  * const server = await startSimulator({ port: 0 });
  * const ip = new IntegrasjonspunktClient({ baseUrl: server.baseUrl('910077473') });
+ * console.log(`watch it at ${server.consoleUrl}`); // the console: a browser page on the same port
  * // …
  * await server.close();
  * ```
@@ -107,9 +109,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `${tls ? 'https' : 'http'}://${hostPart}:${address.port}`;
-  const loopbackBound = isLoopback(address.address);
-  if (withConsole && (loopbackBound || consoleRemote)) {
-    simulatorConsole = new SimulatorConsole(simulator, { loopbackBound, dir: consoleDir });
+  if (consoleServed(address.address, { console: withConsole, consoleRemote })) {
+    simulatorConsole = new SimulatorConsole(simulator, { loopbackBound: isLoopback(address.address), dir: consoleDir });
   }
   let closed: Promise<void> | undefined;
   return {

@@ -624,9 +624,24 @@ describe('simulator and bridge', () => {
       expect(receiver.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/910075918$/);
       const health = await runCli(['health', '--json'], { env: { IP_URL: receiver.baseUrl } });
       expect(JSON.parse(health.stdout).status).toBe('UP');
+      expect(info.consoleUrl).toBe(`${info.url}/console/`);
+      const network = await fetch(`${info.url}/console/api/network`);
+      expect((await network.json()).root).toBe(SENDER);
     } finally {
       const stopped = await sim.stop('SIGTERM');
       expect(stopped.code).toBe(0);
+    }
+  });
+
+  it('prints the console URL, and serves no console with --no-console', async () => {
+    const sim = await startCli(['simulator', '--port', '0']);
+    const off = await startCli(['simulator', '--port', '0', '--json', '--no-console']);
+    try {
+      expect(JSON.parse(off.firstLine).consoleUrl).toBeNull();
+    } finally {
+      await off.stop('SIGTERM');
+      const stopped = await sim.stop('SIGTERM');
+      expect(stopped.stdout).toMatch(/console: http:\/\/127\.0\.0\.1:\d+\/console\/ \(open it in a browser\)/);
     }
   });
 

@@ -47,6 +47,24 @@ describe('npm start (examples/main.ts)', () => {
     expect(result.timeline).toHaveLength(lines.length);
   });
 
+  it('prints the console URL and, with keep, leaves the simulator up for it until keep settles', async () => {
+    const lines: string[] = [];
+    let seen: { key: string; status: string }[] = [];
+    let url = '';
+    await start({
+      largeFileBytes: 1024,
+      log: (line) => lines.push(line),
+      keep: async (server) => {
+        url = server.url;
+        const answer = await fetch(`${server.url}/console/api/messages?direction=out&participant=${DEPARTEMENT}`);
+        seen = (await answer.json()).messages;
+      },
+    });
+    expect(lines.some((l) => l.includes(`console ${url}/console/`))).toBe(true);
+    expect(seen.filter((m) => m.status === 'LEST')).toHaveLength(2);
+    await expect(fetch(`${url}/console/api/clock`)).rejects.toThrow();
+  });
+
   it('names the failing step when the receiver cannot take arkivmelding', async () => {
     // A network where the kommune accepts only eInnsyn messages.
     const network: NetworkConfig = defaultNetwork();

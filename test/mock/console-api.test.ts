@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openAsic } from 'eformidling';
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../src/mock/console/http.js';
 import { START } from './both-faces.js';
 import { sendWithSdk, startConsole } from './console-harness.js';
 import { DEPARTEMENT, KOMMUNE } from './fixtures.js';
@@ -51,6 +52,22 @@ describe('console API: network and clock', () => {
     expect(wrong.headers.get('allow')).toBe('GET');
     expect((await api('/events', { method: 'POST', json: {} })).status).toBe(405);
     expect((await api(`/messages/${DEPARTEMENT}/out/%E0%A4%A`)).body.error).toBe('bad_request');
+    const notAnObject = await api('/clock/advance', { method: 'POST', json: 5 });
+    expect(notAnObject.body.message).toMatch(/^body: /);
+  });
+
+  it('an empty JSON body is an empty object; an unexpected failure is a 500 internal_error', async () => {
+    const { api, client } = await startConsole();
+    const id = await sendWithSdk(client(DEPARTEMENT));
+    const empty = await api(`/messages/${DEPARTEMENT}/out/${id}/deliver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(200);
+    const internal = errorResponse(new TypeError('boom'));
+    expect(internal.status).toBe(500);
+    expect(await internal.json()).toEqual({ error: 'internal_error', message: 'boom' });
+    expect(await errorResponse('odd').json()).toEqual({ error: 'internal_error', message: 'odd' });
   });
 });
 
@@ -157,6 +174,21 @@ describe('console API: messages', () => {
     expect((await api(`/messages/${DEPARTEMENT}/in/${second}`)).body.error).toBe('not_found');
     expect((await api(`/messages/123456789/out/${second}`)).status).toBe(404);
     expect((await api(`/messages/${DEPARTEMENT}/up/${second}`)).status).toBe(400);
+  });
+});
+
+describe('console API: files spilled to disk', () => {
+  it('serves files and ASiC-E entries the simulator keeps in temp files', async () => {
+    const { api, client, server } = await startConsole({ spillThresholdBytes: 4 });
+    const id = await sendWithSdk(client(DEPARTEMENT));
+    const out = (await api(`/messages/${DEPARTEMENT}/out/${id}`)).body;
+    const pdf = out.outgoing.files.find((f: { filename: string }) => f.filename === 'vedtak.pdf');
+    expect(await (await fetch(`${server.url}${pdf.url}`)).text()).toBe('%PDF-1.7 vedtak');
+    server.simulator.deliverAll();
+    const incoming = (await api(`/messages/${KOMMUNE}/in/${id}`)).body;
+    expect(incoming.arkivmelding.journalpostnummer).toBe('17');
+    const entry = incoming.asic.entries.find((e: { name: string }) => e.name === 'vedtak.pdf');
+    expect(await (await fetch(`${server.url}${entry.url}`)).text()).toBe('%PDF-1.7 vedtak');
   });
 });
 

@@ -1,5 +1,6 @@
-import { avtalt, messageIdOf } from 'eformidling';
-import { DPV_ORGANISATION, EINNSYN, PERSON } from 'eformidling/mock';
+import { request as httpRequest } from 'node:http';
+import { arkivmeldingKvittering, avtalt, messageIdOf } from 'eformidling';
+import { DPV_ORGANISATION, defaultNetwork, EINNSYN, PERSON } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
 import { sendWithSdk, startConsole } from './console-harness.js';
 import { DEPARTEMENT, KOMMUNE } from './fixtures.js';
@@ -236,5 +237,89 @@ describe('console steering: compose', () => {
       body: '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\na\r\n--xyz--\r\n',
     });
     expect((await brokenForm.json()).message).toMatch(/part named 'message'/);
+  });
+});
+
+describe('console steering: edges', () => {
+  it('read after delivery, and read without a sender in the network', async () => {
+    const session = await startConsole();
+    const id = await sendWithSdk(session.client(DEPARTEMENT));
+    await post(session, `/messages/${DEPARTEMENT}/out/${id}/deliver`);
+    expect((await post(session, `/messages/${DEPARTEMENT}/out/${id}/read`)).body.messages[0].status).toBe('LEST');
+    const composed = await post(session, '/compose', {
+      from: DPV_ORGANISATION,
+      to: DEPARTEMENT,
+      type: 'avtalt',
+      params: { identifier: 'urn:x' },
+    });
+    const read = await post(session, `/messages/${DEPARTEMENT}/in/${composed.body.messageId}/read`);
+    expect(read).toMatchObject({ status: 409, body: { message: expect.stringMatching(/no sender/) } });
+  });
+
+  it('read registers LEST directly when the sender does not take kvitteringer', async () => {
+    const network = defaultNetwork();
+    const departement = network.participants.find((p) => p.id === DEPARTEMENT);
+    if (departement) departement.accepts = departement.accepts.filter((a) => !a.process.includes(':response:'));
+    const session = await startConsole({ network });
+    const id = await sendWithSdk(session.client(DEPARTEMENT));
+    await post(session, `/messages/${DEPARTEMENT}/out/${id}/read`);
+    expect(await statusesOf(session, DEPARTEMENT, id)).toEqual(['OPPRETTET', 'SENDT', 'MOTTATT', 'LEVERT', 'LEST']);
+    expect(await session.client(DEPARTEMENT).incoming.peek()).toBeNull();
+  });
+
+  it('an external participant’s kvittering turns the original LEST; a reused messageId is refused', async () => {
+    const session = await startConsole();
+    const id = await sendWithSdk(session.client(DEPARTEMENT));
+    await post(session, `/messages/${DEPARTEMENT}/out/${id}/deliver`);
+    const kvittering = arkivmeldingKvittering({
+      sender: DPV_ORGANISATION,
+      receiver: DEPARTEMENT,
+      relatedToMessageId: id,
+      receiptType: 'ERROR',
+    });
+    expect((await post(session, '/compose', { from: DPV_ORGANISATION, to: DEPARTEMENT, sbd: kvittering })).status).toBe(201);
+    expect((await statusesOf(session, DEPARTEMENT, id)).at(-1)).toBe('FEIL');
+    const again = await post(session, '/compose', { from: DPV_ORGANISATION, to: DEPARTEMENT, sbd: kvittering });
+    expect(again.body.details.exception).toMatch(/MessageAlreadyExistsException$/);
+  });
+
+  it('a file part without a type is stored as octet-stream; a broken or too large compose is refused', async () => {
+    const session = await startConsole();
+    const boundary = 'b0undary';
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="message"\r\n\r\n`,
+      JSON.stringify({
+        from: DPV_ORGANISATION,
+        to: DEPARTEMENT,
+        type: 'avtalt',
+        params: { identifier: 'urn:x', hoveddokument: 'blob.bin' },
+      }),
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blob.bin"\r\n\r\nxyz\r\n--${boundary}--\r\n`,
+    ].join('');
+    const url = `${session.server.url}/console/api/compose`;
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    const { messages } = await res.json();
+    expect(messages[0].incoming.files).toEqual([
+      expect.objectContaining({ filename: 'blob.bin', mimeType: 'application/octet-stream', primary: true, title: null }),
+    ]);
+    const broken = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=zzz' },
+      body: 'no parts here',
+    });
+    expect((await broken.json()).message).toMatch(/multipart body is broken/);
+    const tooLarge = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(60 * 1024 * 1024) } },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode as number);
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(tooLarge).toBe(413);
   });
 });

@@ -43,8 +43,22 @@ describe('simulator layering', () => {
     expect(offending).toEqual([]);
   });
 
+  it('the console reaches the model only through its facade, and nothing below it imports the console', () => {
+    const offending = sources('console').flatMap(({ file, text }) =>
+      imports(text)
+        .filter((spec) => spec.startsWith('../model/') && spec !== '../model/index.js')
+        .map((spec) => `${file} → ${spec}`),
+    );
+    const below = ['.', 'model', 'routes'].flatMap(sources).flatMap(({ file, text }) =>
+      imports(text)
+        .filter((spec) => spec.includes('console/') && file !== './server.ts')
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect([...offending, ...below]).toEqual([]);
+  });
+
   it('no simulator source file is over 400 lines', () => {
-    const long = ['.', 'model', 'routes']
+    const long = ['.', 'model', 'routes', 'console']
       .flatMap(sources)
       .filter(({ text }) => text.split('\n').length > 400)
       .map(({ file }) => file);

@@ -3,8 +3,9 @@ import { parseDuration } from '../duration.js';
 import { CliUsageError, EXIT } from '../errors.js';
 
 /**
- * `eformidling simulator [--port 9093] [--host 127.0.0.1]`: starts the simulator's HTTP face (loaded only here),
- * prints the organisations' base URLs and runs until Ctrl-C / SIGTERM.
+ * `eformidling simulator [--port 9093] [--host 127.0.0.1] [--no-console] [--console-remote]`: starts the simulator's
+ * HTTP face (loaded only here), prints the organisations' base URLs and the console's URL, and runs until Ctrl-C /
+ * SIGTERM.
  * @internal
  */
 export async function simulator(ctx: CommandContext, opts: Record<string, unknown>): Promise<number> {
@@ -24,6 +25,8 @@ export async function simulator(ctx: CommandContext, opts: Record<string, unknow
     lockTimeoutMs,
     deliveryDelayMs,
     ...(username !== undefined && password !== undefined ? { basicAuth: { username, password } } : {}),
+    console: opts.console !== false,
+    consoleRemote: opts.consoleRemote === true,
   });
   const out = ctx.out;
   const organisations = server.simulator.organisations.map((o) => ({
@@ -34,7 +37,7 @@ export async function simulator(ctx: CommandContext, opts: Record<string, unknow
   }));
   if (out.json) {
     // One line, so a script can read it before the server stops.
-    out.line(JSON.stringify({ url: server.url, organisations }));
+    out.line(JSON.stringify({ url: server.url, consoleUrl: server.consoleUrl ?? null, organisations }));
   } else {
     out.line(`eformidling simulator listening on ${out.paint('bold', server.url)}`);
     out.line();
@@ -46,6 +49,8 @@ export async function simulator(ctx: CommandContext, opts: Record<string, unknow
     ]);
     const first = organisations.find((o) => o.baseUrl);
     out.line();
+    if (server.consoleUrl) out.line(`console: ${out.paint('bold', server.consoleUrl)} (open it in a browser)`);
+    else if (opts.console !== false) out.line('console: off (not on a loopback address; --console-remote serves it anyway)');
     if (first) out.line(`try: IP_URL=${first.baseUrl} eformidling health`);
     out.line('Ctrl-C stops.');
   }

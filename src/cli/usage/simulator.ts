@@ -12,11 +12,14 @@ export function register(program: Command, action: Action): void {
     .option('--sim-password <secret>', 'and this password (SIMULATOR_PASSWORD)')
     .option('--lock-timeout <duration>', 'peek lock duration', '5m')
     .option('--delivery-delay <duration>', 'delay before a sent message (or a status) arrives', '20ms')
+    .option('--no-console', 'do not serve the console (the browser page at /console/)')
+    .option('--console-remote', 'serve the console also when --host is not a loopback address')
     .addHelpText(
       'after',
       `
-Prints one base URL per simulated organisation and runs until Ctrl-C. With --json it prints one JSON line
-({"url", "organisations": [{id, name, baseUrl}]}) first, for scripts.
+Prints one base URL per simulated organisation and the console's URL (a browser page to watch and steer the
+network, docs/console-api.md), and runs until Ctrl-C. With --json it prints one JSON line
+({"url", "consoleUrl", "organisations": [{id, name, baseUrl}]}) first, for scripts.
 ${examples('eformidling simulator', 'IP_URL=http://127.0.0.1:9093/910077473 eformidling health')}`,
     )
     .action(

@@ -2,7 +2,7 @@ import type { Simulator } from '../simulator.js';
 import { actionRoutes } from './actions.js';
 import { composeRoutes } from './compose.js';
 import { faultRoutes } from './faults.js';
-import { guard } from './guard.js';
+import { guard, isLoopback } from './guard.js';
 import { type ApiRoute, ConsoleError, dispatch, errorResponse } from './http.js';
 import { Journal } from './journal.js';
 import { messageRoutes } from './messages.js';
@@ -21,6 +21,14 @@ import { API } from './views.js';
  */
 
 export { isLoopback } from './guard.js';
+
+/**
+ * Whether a server bound to `address` serves the console: on unless `console` is false, and only on a loopback
+ * address unless `consoleRemote` is set.
+ */
+export function consoleServed(address: string, options: { console?: boolean; consoleRemote?: boolean }): boolean {
+  return options.console !== false && (isLoopback(address) || options.consoleRemote === true);
+}
 
 /** Options of {@link SimulatorConsole}. */
 export interface ConsoleServeOptions {
