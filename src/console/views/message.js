@@ -161,7 +161,7 @@ function Files({ message: m }) {
         <ul class="plain">
           ${m.asic.entries.map(
             (e) =>
-              html`<li><a href=${e.url} download=${e.name.split('/').pop()} class="mono">${e.name}</a> <span class="muted">${size(e.size)}</span></li>`,
+              html`<li><a href=${e.url} download=${e.name.split('/').pop()} class="mono">${e.name}</a> <span class="muted">${e.kind ? `${e.kind} · ` : ''}${size(e.size)}</span></li>`,
           )}
         </ul>`
     }
