@@ -24,7 +24,8 @@ export interface ConsoleContext {
 }
 
 /**
- * Sets up the browser for the file and a simulator + page per test. Call at the top of a
+ * Sets up the browser for the file and a simulator + page per test; `options` go to `startSimulator` (with
+ * `basicAuth`, the page's context sends those credentials). Call at the top of a
  * `describe.skipIf(!services().chromium)` block.
  */
 export function useConsole(options: () => StartSimulatorOptions = () => ({})): ConsoleContext {
@@ -33,6 +34,7 @@ export function useConsole(options: () => StartSimulatorOptions = () => ({})): C
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let errors: string[] = [];
+  let credentials: { username: string; password: string } | undefined;
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -42,7 +44,10 @@ export function useConsole(options: () => StartSimulatorOptions = () => ({})): C
   });
   beforeEach(async () => {
     errors = [];
-    server = await startSimulator({ port: 0, ...options() });
+    const startOptions = options();
+    // With Basic auth on the simulator, the browser answers its challenge as a user who typed the credentials would.
+    credentials = startOptions.basicAuth;
+    server = await startSimulator({ port: 0, ...startOptions });
   });
   afterEach(async (test) => {
     const logged = errors;
@@ -72,7 +77,7 @@ export function useConsole(options: () => StartSimulatorOptions = () => ({})): C
     },
     async open(hash = '', viewport = { width: 1280, height: 800 }) {
       if (!browser) throw new Error('useConsole(): the browser did not start');
-      context ??= await browser.newContext({ viewport });
+      context ??= await browser.newContext({ viewport, ...(credentials ? { httpCredentials: credentials } : {}) });
       if (!page) {
         page = await context.newPage();
         watch(page, errors);
