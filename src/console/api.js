@@ -74,7 +74,12 @@ function setState(next) {
 function connect() {
   if (source) return;
   source = new EventSource(`${API}/events`);
-  source.onopen = () => setState('open');
+  source.onopen = () => {
+    // Back after a drop (the simulator may have restarted): every view reloads what it shows.
+    const reconnected = state === 'error';
+    setState('open');
+    if (reconnected) dispatch('reset', '{}');
+  };
   source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'closed' : 'error');
   for (const type of EVENT_TYPES) source.addEventListener(type, (message) => dispatch(type, message.data));
 }

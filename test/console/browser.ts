@@ -97,9 +97,11 @@ function watch(page: Page, errors: string[]): void {
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
   page.on('requestfailed', (request) => {
-    // The event stream is cut when the page closes, and a download is not a page load; anything else that fails is.
+    // The event stream is cut when the page closes, and a reload aborts the requests in flight (ERR_ABORTED): the
+    // browser's doing, not the page's. Anything else that fails is an error of the page.
     const url = request.url();
-    if (!url.endsWith('/console/api/events')) errors.push(`request failed: ${url} ${request.failure()?.errorText}`);
+    const reason = request.failure()?.errorText ?? '';
+    if (!url.endsWith('/console/api/events') && reason !== 'net::ERR_ABORTED') errors.push(`request failed: ${url} ${reason}`);
   });
 }
 
