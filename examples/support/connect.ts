@@ -23,6 +23,8 @@ export interface ConnectOptions {
   env?: Record<string, string | undefined>;
   /** Settings for the simulator (ignored against a real IP). */
   simulator?: Omit<StartSimulatorOptions, 'port' | 'host'>;
+  /** More options for every client, e.g. a `logger`. */
+  client?: Omit<IntegrasjonspunktClientOptions, 'baseUrl'>;
 }
 
 /** Both sides of an exchange, on the simulator or on a real IP. */
@@ -66,10 +68,11 @@ const USER_AGENT = { name: 'eformidling-examples', version: '1.0' };
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const env = options.env ?? process.env;
   const url = env.IP_URL?.trim();
-  if (url) return connectReal(url, env);
+  if (url) return connectReal(url, env, options.client);
 
   const server = await startSimulator({ ...options.simulator, port: 0, host: '127.0.0.1' });
-  const clientFor = (orgnr: string) => new IntegrasjonspunktClient({ baseUrl: server.baseUrl(orgnr), userAgent: USER_AGENT });
+  const clientFor = (orgnr: string) =>
+    new IntegrasjonspunktClient({ baseUrl: server.baseUrl(orgnr), userAgent: USER_AGENT, ...options.client });
   return {
     simulated: true,
     sender: clientFor(DEPARTEMENT),
@@ -84,8 +87,8 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   };
 }
 
-function connectReal(url: string, env: Record<string, string | undefined>): Connection {
-  const clientOptions: IntegrasjonspunktClientOptions = { baseUrl: url, userAgent: USER_AGENT };
+function connectReal(url: string, env: Record<string, string | undefined>, extra: ConnectOptions['client']): Connection {
+  const clientOptions: IntegrasjonspunktClientOptions = { baseUrl: url, userAgent: USER_AGENT, ...extra };
   if (env.IP_USERNAME || env.IP_PASSWORD) {
     if (!env.IP_USERNAME || !env.IP_PASSWORD) throw new Error('set both IP_USERNAME and IP_PASSWORD (HTTP Basic), or neither');
     clientOptions.auth = { type: 'basic', username: env.IP_USERNAME, password: env.IP_PASSWORD };

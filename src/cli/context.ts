@@ -1,4 +1,6 @@
 import type { IntegrasjonspunktClient } from '../client.js';
+import { isRequestLine } from '../observability/request-line.js';
+import type { Logger } from '../transport/logger.js';
 import { VERSION } from '../version.js';
 import { type ConnectionFlags, createClient, type ResolvedConfig, resolveConfig } from './config.js';
 import { type CliIo, Output } from './output.js';
@@ -50,10 +52,7 @@ export function createContext(io: CliIo, flags: GlobalFlags, signal: AbortSignal
     },
     client() {
       client ??= createClient(ctx.config(), VERSION).then((ip) => {
-        if (!flags.verbose) return ip;
-        const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
-          out.note(`[${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}`);
-        return ip.withOptions({ logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } });
+        return flags.verbose ? ip.withOptions({ logger: verboseLogger(() => out) }) : ip;
       });
       return client;
     },
@@ -62,4 +61,26 @@ export function createContext(io: CliIo, flags: GlobalFlags, signal: AbortSignal
     },
   };
   return ctx;
+}
+
+/**
+ * What `--verbose` prints on stderr: the SDK's request lines as they are (`GET /api/statuses → 200 12 ms`, the same
+ * format as the SDK's debug log), other messages with their level and details. The transport's "about to send" line
+ * is left out: the request line follows it for every attempt, answered or not. Secrets are scrubbed by
+ * {@link Output.note}.
+ * @internal
+ */
+export function verboseLogger(out: () => Output): Logger {
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    out().note(`[${level}] ${message}${meta && Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : ''}`);
+  return {
+    debug(message, meta) {
+      if (message.startsWith('→ ')) return;
+      if (isRequestLine(message)) out().note(message);
+      else log('debug')(message, meta);
+    },
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  };
 }

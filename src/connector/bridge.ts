@@ -4,6 +4,8 @@ import type { IntegrasjonspunktClient } from '../client.js';
 import { EformidlingError } from '../errors.js';
 import { WakeableSleep } from '../internal/sleep.js';
 import { messageIdOf, type StandardBusinessDocument } from '../models/sbd.js';
+import { EFORMIDLING } from '../observability/attributes.js';
+import { withSpan } from '../observability/spans.js';
 import { StatusFollower } from '../tracking/follower.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
 import { abortable, closeWithin, describe, exchangeDeclaration, isFatalAmqpError, openConnection, waitForConnection } from './amqp.js';
@@ -21,6 +23,7 @@ import {
 import { DEFAULT_TYPE_PREFIX, NOTIFICATION_CONTENT_TYPE, type NotificationEvent, type RoutingKeyOptions, routingKeyFor } from './events.js';
 import { NotificationFactory } from './notification-factory.js';
 import { type BridgeState, type BridgeStateStore, memoryStateStore } from './store.js';
+import { countPublish, startPublish } from './tracing.js';
 
 /** How long the bridge waits for the first connection before it reports the broker as unreachable. */
 const FIRST_CONNECT_WAIT_MS = 10_000;
@@ -184,7 +187,19 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     }
   }
 
-  async #cycle(publisher: Publisher, signal: AbortSignal): Promise<void> {
+  /**
+   * One poll of the IP and the publishes it leads to, as one trace: the IP's request spans and the PRODUCER spans
+   * hang below `eformidling.bridge.cycle`, which starts a new trace (the loop's context is only where the bridge was
+   * created).
+   */
+  #cycle(publisher: Publisher, signal: AbortSignal): Promise<void> {
+    return withSpan('eformidling.bridge.cycle', { root: true }, async (span) => {
+      const found = await this.#poll(publisher, signal);
+      span.set({ [EFORMIDLING.bridgeStatuses]: found.statuses, [EFORMIDLING.bridgeIncoming]: found.incoming });
+    });
+  }
+
+  async #poll(publisher: Publisher, signal: AbortSignal): Promise<{ statuses: number; incoming: number }> {
     this.#state ??= (await this.#store.load()) ?? { version: 1 };
     const state = this.#state;
     const events = this.#options.events ?? {};
@@ -225,6 +240,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     this.#stats.cycles += 1;
     this.#logger.debug('bridge cycle', { statuses, incoming });
     this.emit('cycle', { statuses, incoming });
+    return { statuses, incoming };
   }
 
   /** Publishes in chunks; resolves only when the broker confirmed every one. */
@@ -236,8 +252,34 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     }
   }
 
-  async #publish(event: NotificationEvent, publisher: Publisher): Promise<void> {
-    const routingKey = this.#routingKey(event);
+  async #publish(notification: NotificationEvent, publisher: Publisher): Promise<void> {
+    const routingKey = this.#routingKey(notification);
+    const exchange = this.#exchange.exchange;
+    const { span, event, headers } = startPublish(notification, exchange, routingKey);
+    let returned: boolean;
+    try {
+      returned = await this.#send(event, routingKey, headers, publisher);
+    } catch (error) {
+      countPublish(event, exchange, error instanceof Error ? error.name : 'Error');
+      span.end(error);
+      throw error;
+    }
+    countPublish(event, exchange, returned ? 'unroutable' : undefined);
+    span.set({ [EFORMIDLING.outcome]: returned ? 'returned' : 'published' });
+    if (!returned) {
+      span.end();
+      this.emit('published', event, routingKey);
+      return;
+    }
+    this.#stats.returned += 1;
+    const unroutable = this.#options.unroutable === 'retry' ? new UnroutableNotificationError(event.id, routingKey) : undefined;
+    span.end(unroutable);
+    this.emit('returned', event, routingKey);
+    if (unroutable) throw unroutable;
+  }
+
+  /** Publishes one notification and waits for the broker's confirm; true when the broker returned it unroutable. */
+  async #send(event: NotificationEvent, routingKey: string, headers: Record<string, string> | undefined, publisher: Publisher) {
     this.#returnedIds.delete(event.id);
     const time = Date.parse(event.time);
     const sent = publisher.send(
@@ -250,6 +292,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
         messageId: event.id,
         type: event.type,
         appId: 'eformidling-bridge',
+        ...(headers ? { headers } : {}),
         ...(Number.isNaN(time) ? {} : { timestamp: Math.floor(time / 1000) }), // an IP date we could not read: no timestamp
       },
       Buffer.from(JSON.stringify(event), 'utf8'),
@@ -259,13 +302,7 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
     // The broker sends basic.return before the confirm; rabbitmq-client emits the return in a setImmediate queued
     // before the confirm resolved, so one macrotask later it has been seen.
     await new Promise((resolve) => setImmediate(resolve));
-    if (this.#returnedIds.delete(event.id)) {
-      this.#stats.returned += 1;
-      this.emit('returned', event, routingKey);
-      if (this.#options.unroutable === 'retry') throw new UnroutableNotificationError(event.id, routingKey);
-      return;
-    }
-    this.emit('published', event, routingKey);
+    return this.#returnedIds.delete(event.id);
   }
 
   /** Waits `ms`, or less when `pollNow()`/`stop()` is called; never rejects. */
@@ -308,6 +345,8 @@ class Bridge extends EventEmitter<NotificationBridgeEvents> implements Notificat
  * - `time`: the status's `lastUpdate`; for an incoming message the SBD's `creationDateAndTime`.
  * - `data`: `messageId`, `conversationId`, `status`, `statusId`, `description` (statuses), `direction`,
  *   `serviceIdentifier`, `process`, `documentType`; fields that are unknown are left out. Never document content.
+ * - `traceparent`, `tracestate`: only when the application runs OpenTelemetry (the CloudEvents distributed-tracing
+ *   extension): the publish span's W3C trace context, also sent as AMQP headers. `consumeNotifications` continues it.
  *
  * **Routing keys** (`source.type.object.event`, each part one lower-case word):
  * `eformidling.event.message.<status>` (`…message.levert`, `…message.feil`, `…message.innkommende_mottatt`) and

@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { AsyncMessage, Connection, Consumer } from 'rabbitmq-client';
 import { EformidlingError, RequestValidationError } from '../errors.js';
 import { sleep } from '../internal/sleep.js';
+import { EFORMIDLING } from '../observability/attributes.js';
 import { type Logger, silentLogger } from '../transport/logger.js';
 import {
   closeWithin,
@@ -14,6 +15,7 @@ import {
   type ReconnectOptions,
 } from './amqp.js';
 import { isNotificationEvent, type NotificationEvent } from './events.js';
+import { startDelivery } from './tracing.js';
 
 /** Where a notification came from, for handlers that care. @category RabbitMQ */
 export interface NotificationDelivery {
@@ -140,23 +142,43 @@ class NotificationConsumerImpl extends EventEmitter<NotificationConsumerEvents> 
         },
         async (message: AsyncMessage) => {
           const event = parse(message.body);
+          // One CONSUMER span per delivery, continuing the publisher's trace; the handler runs inside it.
+          const span = startDelivery(
+            {
+              exchange: message.exchange,
+              routingKey: message.routingKey,
+              queue: options.queue,
+              deliveryTag: message.deliveryTag,
+              headers: message.headers,
+            },
+            event,
+          );
           if (!event) {
             this.#stats.dropped += 1;
-            this.emit('error', new InvalidNotificationError(`dropped a message on ${message.routingKey} that is not a notification`));
+            const error = new InvalidNotificationError(`dropped a message on ${message.routingKey} that is not a notification`);
+            span.set({ [EFORMIDLING.outcome]: 'drop' });
+            span.end(error);
+            this.emit('error', error);
             return rabbit.ConsumerStatus.DROP;
           }
           try {
-            await options.handler(event, {
-              routingKey: message.routingKey,
-              exchange: message.exchange,
-              redelivered: message.redelivered,
-              signal,
-            });
+            await span.run(() =>
+              options.handler(event, {
+                routingKey: message.routingKey,
+                exchange: message.exchange,
+                redelivered: message.redelivered,
+                signal,
+              }),
+            );
           } catch (error) {
             this.#stats.requeued += 1;
+            span.set({ [EFORMIDLING.outcome]: 'requeue' });
             if (error instanceof RetryNotificationLater) {
+              span.event('retry later', { reason: error.message });
+              span.end();
               this.emit('retry', event, error.message);
             } else {
+              span.end(error);
               logger.warn('notification handler failed; requeueing', { id: event.id, error: describe(error) });
               this.emit('error', error instanceof Error ? error : new Error(String(error)));
             }
@@ -164,6 +186,8 @@ class NotificationConsumerImpl extends EventEmitter<NotificationConsumerEvents> 
             return rabbit.ConsumerStatus.REQUEUE;
           }
           this.#stats.acked += 1;
+          span.set({ [EFORMIDLING.outcome]: 'ack' });
+          span.end();
           return rabbit.ConsumerStatus.ACK;
         },
       );
@@ -238,6 +262,10 @@ function parse(body: unknown): NotificationEvent | undefined {
  * event's `id` where a repeat matters. Bodies that are not notifications are dropped (dead-lettered when the queue
  * has a dead-letter exchange). The connection reconnects by itself and the queue, bindings and subscription are
  * re-created after a broker restart.
+ *
+ * With OpenTelemetry registered, each delivery is a CONSUMER span (`process <exchange>`) that continues the trace of
+ * the bridge's publish (the event's `traceparent`, else the AMQP header) and records `eformidling.outcome` (`ack`,
+ * `requeue`, `drop`); the handler runs inside it, so its own spans and IP requests join that trace.
  *
  * @param options - broker, queue, binding keys, handler, prefetch.
  * @example

@@ -53,6 +53,14 @@ export interface NotificationEvent {
   datacontenttype: 'application/json';
   /** Ids and metadata only. */
   data: NotificationData;
+  /**
+   * The W3C trace context of the bridge's publish span (the CloudEvents distributed-tracing extension), present
+   * only when the publishing application runs OpenTelemetry with a propagator registered. `consumeNotifications`
+   * continues it; other consumers can pass it to their tracer.
+   */
+  traceparent?: string | undefined;
+  /** The W3C `tracestate` that goes with {@link NotificationEvent.traceparent}, when the trace has one. */
+  tracestate?: string | undefined;
 }
 
 /** Default CloudEvent `type` prefix. @category RabbitMQ */

@@ -8,6 +8,7 @@ import { emptyReport, type ReceiveEvents, type ReceiveReport, recordFailure } fr
 import type { MessageHandler, ReceiveOptions, ResolvedReceiveOptions } from './options.js';
 import { resolveReceiveOptions } from './options.js';
 import { MessageProcessor } from './processor.js';
+import { queueEmpty } from './telemetry.js';
 
 /**
  * The receive loop: peek (lock) → pop (download, spooled) → `await handler(message)` → delete, deleting only after
@@ -151,6 +152,7 @@ export class ReceiveLoop extends EventEmitter<ReceiveEvents> {
         continue;
       }
       if (!sbd) {
+        queueEmpty(filter.serviceIdentifier);
         empty++;
         this.#report.emptyPolls++;
         this.emit('idle', { consecutiveEmptyPolls: empty, nextPollInMs: delay });

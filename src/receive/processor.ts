@@ -10,6 +10,7 @@ import { errorText, type ReceiveEvents, type ReceiveReport, type ReceiveStage, r
 import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from './message.js';
 import type { MessageHandler, ResolvedReceiveOptions } from './options.js';
 import type { ProcessedRecord } from './store.js';
+import { ReceiveTelemetry } from './telemetry.js';
 
 /** What a {@link MessageProcessor} uses of its loop. @internal */
 export interface ProcessorHost {
@@ -48,32 +49,50 @@ export class MessageProcessor {
    * next peek can overlap this message's delete).
    */
   async process(sbd: StandardBusinessDocument, peekedAt: number, filterService: string | undefined, release: () => void): Promise<void> {
-    const host = this.#host;
-    const { report, settings } = host;
     const messageId = messageIdOf(sbd);
     if (!messageId) {
       this.#recordFailure(undefined, 'peek', new EformidlingError('the IP returned an SBD without a messageId'));
-      host.emit('error', new EformidlingError('the IP returned an SBD without a messageId; it is left locked'));
+      this.#host.emit('error', new EformidlingError('the IP returned an SBD without a messageId; it is left locked'));
       return;
     }
-    const lockDeadline = new Date(peekedAt + settings.lockTimeoutMs);
+    const lockDeadline = new Date(peekedAt + this.#host.settings.lockTimeoutMs);
+    // One span per message; the handler runs inside it.
+    const telemetry = new ReceiveTelemetry(sbd, peekedAt, lockDeadline);
+    try {
+      await telemetry.run(() => this.#process(sbd, messageId, lockDeadline, filterService, release, telemetry));
+    } finally {
+      telemetry.end();
+    }
+  }
+
+  async #process(
+    sbd: StandardBusinessDocument,
+    messageId: string,
+    lockDeadline: Date,
+    filterService: string | undefined,
+    release: () => void,
+    telemetry: ReceiveTelemetry,
+  ): Promise<void> {
+    const host = this.#host;
+    const { report, settings } = host;
     let record: ProcessedRecord | undefined;
     try {
       record = await settings.store.get(messageId);
     } catch (error) {
       report.failed++;
       this.#recordFailure(messageId, 'store', error);
+      telemetry.failed('store', error);
       host.emit('failed', { messageId, stage: 'store', error, attempts: 0, poison: false, message: undefined });
       return;
     }
     if (record?.state === 'handled' || record?.state === 'done') {
       report.duplicates++;
-      await this.#delete(messageId, undefined, record.attempts, 'duplicate');
+      await this.#delete(messageId, undefined, record.attempts, 'duplicate', telemetry);
       return;
     }
     const attempts = record?.attempts ?? 0;
     if (attempts >= settings.maxAttempts) {
-      await this.#poison(sbd, messageId, attempts, undefined, record?.lastError);
+      await this.#poison(sbd, messageId, attempts, undefined, record?.lastError, telemetry);
       return;
     }
     const attempt = attempts + 1;
@@ -84,6 +103,7 @@ export class MessageProcessor {
       if (host.signal.aborted) return;
       report.failed++;
       this.#recordFailure(messageId, 'pop', error);
+      telemetry.failed('pop', error);
       // 404: the IP dropped the message (and marked it FEIL); nothing is left to retry.
       if (!(error instanceof NotFoundError))
         await this.#remember(messageId, { state: 'failed', attempts: attempt, lastError: errorText(error) });
@@ -91,13 +111,9 @@ export class MessageProcessor {
       return;
     }
     try {
-      const message = toReceivedMessage(sbd, {
-        asic,
-        attempt,
-        lockDeadline,
-        signal: host.signal,
-        serviceIdentifier: await this.#serviceIdentifier(messageId, typeOf(sbd), filterService),
-      });
+      const serviceIdentifier = await this.#serviceIdentifier(messageId, typeOf(sbd), filterService);
+      telemetry.downloaded(asic?.size, serviceIdentifier);
+      const message = toReceivedMessage(sbd, { asic, attempt, lockDeadline, signal: host.signal, serviceIdentifier });
       const warnIn = lockDeadline.getTime() - settings.lockWarningMs - Date.now();
       const warnTimer = setTimeout(
         () => {
@@ -113,23 +129,26 @@ export class MessageProcessor {
       warnTimer.unref?.();
       try {
         host.emit('message', message);
+        telemetry.handlerStarted(attempt);
         await host.handler(message);
       } catch (error) {
         clearTimeout(warnTimer);
         release();
         report.failed++;
         this.#recordFailure(messageId, 'handler', error);
+        telemetry.failed('handler', error);
         await this.#remember(messageId, { state: 'failed', attempts: attempt, lastError: errorText(error) });
         const poison = attempt >= settings.maxAttempts;
         host.emit('failed', { messageId, stage: 'handler', error, attempts: attempt, poison, message });
-        if (poison && !host.signal.aborted) await this.#poison(sbd, messageId, attempt, asic, errorText(error));
+        if (poison && !host.signal.aborted) await this.#poison(sbd, messageId, attempt, asic, errorText(error), telemetry);
         return;
       }
       clearTimeout(warnTimer);
       release();
+      telemetry.handlerDone();
       report.handled++;
       await this.#remember(messageId, { state: 'handled', attempts });
-      await this.#delete(messageId, message, attempts, 'handled');
+      await this.#delete(messageId, message, attempts, 'handled', telemetry);
     } finally {
       await asic?.dispose();
     }
@@ -170,6 +189,7 @@ export class MessageProcessor {
     message: ReceivedMessage | undefined,
     attempts: number,
     kind: 'handled' | 'duplicate' | 'deadLetter',
+    telemetry: ReceiveTelemetry,
   ): Promise<boolean> {
     const host = this.#host;
     if (host.signal.aborted) {
@@ -187,6 +207,7 @@ export class MessageProcessor {
       if (host.signal.aborted) return false;
       host.report.failed++;
       this.#recordFailure(messageId, 'delete', error);
+      telemetry.failed('delete', error);
       host.emit('failed', { messageId, stage: 'delete', error, attempts, poison: false, message });
       return false;
     }
@@ -194,10 +215,12 @@ export class MessageProcessor {
       const error = new LockExpiredError(messageId);
       host.report.lockExpired++;
       this.#recordFailure(messageId, 'delete', error);
+      telemetry.lockExpired(error);
       host.emit('warning', { kind: 'lockExpired', messageId, message: error.message, error });
       return false;
     }
     await this.#remember(messageId, { state: 'done', attempts });
+    telemetry.deleted(kind);
     host.report.deleted++;
     host.emit('processed', {
       messageId,
@@ -215,10 +238,12 @@ export class MessageProcessor {
     attempts: number,
     asic: ReceivedAsic | null | undefined,
     lastError: string | undefined,
+    telemetry: ReceiveTelemetry,
   ): Promise<void> {
     const host = this.#host;
     const { options } = host.settings;
     if (options.onPoison !== 'deadLetter') {
+      telemetry.outcome('left');
       host.report.poisonLeft++;
       host.emit('warning', {
         kind: 'poison',
@@ -235,12 +260,13 @@ export class MessageProcessor {
     } catch (error) {
       host.report.failed++;
       this.#recordFailure(messageId, 'deadLetter', error);
+      telemetry.failed('deadLetter', error);
       host.emit('failed', { messageId, stage: 'deadLetter', error, attempts, poison: true, message: undefined });
       return;
     } finally {
       await own?.dispose();
     }
-    if (await this.#delete(messageId, undefined, attempts, 'deadLetter')) {
+    if (await this.#delete(messageId, undefined, attempts, 'deadLetter', telemetry)) {
       host.report.deadLettered++;
       host.emit('deadLettered', { messageId, dir });
     }

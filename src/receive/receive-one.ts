@@ -6,6 +6,7 @@ import type { ReceiveContext } from './context.js';
 import { downloadAsic, type SpoolOptions } from './download.js';
 import { LockExpiredError } from './errors.js';
 import { inferServiceIdentifier, ReceivedAsic, type ReceivedMessage, toReceivedMessage } from './message.js';
+import { ReceiveTelemetry } from './telemetry.js';
 
 /** Options for {@link IncomingReceiveOne.receiveOne | ip.incoming.receiveOne}. @category Receiving */
 export interface ReceiveOneOptions extends RequestOptions, SpoolOptions {
@@ -77,14 +78,31 @@ export async function receiveOne(
   if (!sbd) return null;
   const messageId = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
   if (!messageId) throw new RequestValidationError('messageId', 'the peeked SBD has no instanceIdentifier');
-  const spooled = await downloadAsic(ctx, messageId, options);
-  const asic = spooled ? new ReceivedAsic(spooled, options.asicLimits) : null;
+  const lockDeadline = new Date(peekedAt + lockTimeoutMs);
+  // The message's span covers the download; `ack()` runs in its context (its DELETE is the span's child).
+  const telemetry = new ReceiveTelemetry(sbd, peekedAt, lockDeadline);
+  const serviceIdentifier = inferServiceIdentifier(
+    sbd.standardBusinessDocumentHeader.documentIdentification.type,
+    normalized.serviceIdentifier,
+  );
+  let asic: ReceivedAsic | null;
+  try {
+    const spooled = await telemetry.run(() => downloadAsic(ctx, messageId, options));
+    asic = spooled ? new ReceivedAsic(spooled, options.asicLimits) : null;
+    telemetry.downloaded(asic?.size, serviceIdentifier);
+    telemetry.outcome('received');
+  } catch (error) {
+    telemetry.failed('pop', error);
+    throw error;
+  } finally {
+    telemetry.end();
+  }
   const message = toReceivedMessage(sbd, {
     asic,
     attempt: 1,
-    lockDeadline: new Date(peekedAt + lockTimeoutMs),
+    lockDeadline,
     signal: options.signal ?? new AbortController().signal,
-    serviceIdentifier: inferServiceIdentifier(sbd.standardBusinessDocumentHeader.documentIdentification.type, normalized.serviceIdentifier),
+    serviceIdentifier,
   });
   const dispose = async () => {
     await asic?.dispose();
@@ -92,7 +110,8 @@ export async function receiveOne(
   return {
     ...message,
     ack: async (ackOptions: RequestOptions = {}) => {
-      const result = await acknowledge(ctx.incoming, messageId, ackOptions);
+      const result = await telemetry.run(() => acknowledge(ctx.incoming, messageId, ackOptions));
+      telemetry.acked(result);
       if (result === 'not-locked') throw new LockExpiredError(messageId);
       await dispose();
     },

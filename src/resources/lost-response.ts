@@ -1,5 +1,6 @@
 import { isAmbiguous, isTransient } from '../errors/classify.js';
 import { isApiError } from '../errors.js';
+import { asAttempt } from '../observability/spans.js';
 import type { RetryRunner } from '../transport/retry.js';
 
 /**
@@ -45,7 +46,7 @@ export async function postGuarded<T, F>(retry: RetryRunner, guard: GuardedPost<T
     return await retry<GuardedResult<T, F>>(
       async (attempt) => {
         if (unresolved) {
-          const found = await guard.look();
+          const found = await asAttempt(1, () => guard.look());
           if (found !== null) return { found };
           unresolved = false;
         }
@@ -54,7 +55,7 @@ export async function postGuarded<T, F>(retry: RetryRunner, guard: GuardedPost<T
         } catch (error) {
           if (attempt > 1 && isApiError(error) && error.exception === 'MessageAlreadyExistsException') {
             unresolved = true;
-            const found = await guard.look();
+            const found = await asAttempt(1, () => guard.look());
             if (found !== null) return { found };
           }
           if (isAmbiguous(error)) unresolved = true;

@@ -5,7 +5,8 @@ import { businessMessageOf, processOf, type StandardBusinessDocument } from '../
 import type { Upload } from '../uploads.js';
 import { ReceiverNotCapableError } from './errors.js';
 import { requestOptions, type SendContext, type SendToOptions } from './options.js';
-import { sendMessage } from './send-message.js';
+import { sendTraced } from './send-message.js';
+import { type SendTelemetry, traceSend } from './telemetry.js';
 import { validateSend } from './validate.js';
 
 const list = (values: readonly string[]) => (values.length > 0 ? values.join(', ') : 'nothing');
@@ -14,12 +15,24 @@ const list = (values: readonly string[]) => (values.length > 0 ? values.join(', 
  * Sets the receiver, checks the receiver's capabilities for the message's process and document type, then sends.
  * @internal
  */
-export async function sendTo(
+export function sendTo(
   ip: SendContext,
   receiver: string,
   message: StandardBusinessDocument,
   files: readonly Upload[] = [],
   options: SendToOptions = {},
+): Promise<StandardBusinessDocument> {
+  // One send span from the capabilities lookup to the IP's answer.
+  return traceSend((telemetry) => checkAndSend(ip, receiver, message, files, options, telemetry));
+}
+
+async function checkAndSend(
+  ip: SendContext,
+  receiver: string,
+  message: StandardBusinessDocument,
+  files: readonly Upload[],
+  options: SendToOptions,
+  telemetry: SendTelemetry,
 ): Promise<StandardBusinessDocument> {
   if (typeof receiver !== 'string') throw new RequestValidationError('receiver', 'is required');
   if (!message?.standardBusinessDocumentHeader) throw new RequestValidationError('message', 'must be a StandardBusinessDocument');
@@ -80,6 +93,8 @@ export async function sendTo(
       reason: `it does not accept the document type ${standard} in process ${process} (it accepts: ${list(known)})`,
     });
   }
+  const matching = forProcess.filter((c) => c.documentTypes.some((d) => d.standard === standard));
+  telemetry.service(matching.length === 1 ? matching[0]?.serviceIdentifier : undefined);
   const { securityLevel: _level, ...sendOptions } = options;
-  return sendMessage(ip, { sbd, files }, sendOptions);
+  return sendTraced(ip, { sbd, files }, sendOptions, telemetry);
 }

@@ -15,6 +15,7 @@ import { nextInterval, resolveSettings, type TrackerSettings, waitBeforeNextCycl
 import { restoreRecords, toSnapshot } from './snapshot.js';
 import { MemoryTrackerStore, type TrackerStore } from './store.js';
 import { createStrategy, type Strategy, type TrackerCore } from './strategies/index.js';
+import { TrackerTelemetry } from './telemetry.js';
 import type { TrackerClient, TrackOptions, TrackStrategy, WaitForOptions } from './track-options.js';
 import { type UpdateSink, updateStream } from './update-stream.js';
 
@@ -64,6 +65,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
   readonly #controller = new AbortController();
   readonly #iterators = new Set<UpdateSink>();
   readonly #sleep = new WakeableSleep();
+  readonly #telemetry = new TrackerTelemetry();
   #interval: number;
   #cancelGrace: (() => void) | undefined;
   #stopped = false;
@@ -266,11 +268,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
         if (isApiError(error)) retryAfter = error.retryAfterMs ?? 0;
       }
       this.#checkGrace();
-      try {
-        await this.#save();
-      } catch (error) {
-        this.emit('error', error);
-      }
+      await this.#save().catch((error: unknown) => this.emit('error', error));
       if (this.#stopped) break;
       this.#scheduleGrace();
       this.#interval = nextInterval(this.#settings, this.#interval, changed);
@@ -284,7 +282,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     const options = { signal: this.#controller.signal, timeoutMs: this.#options.timeoutMs };
     const counter = { requests: 0 };
     try {
-      return await this.#strategy.cycle({ options, counter });
+      return await this.#telemetry.cycle(this.#strategy, { options, counter }, this.strategy, () => this.pending.length);
     } finally {
       this.#lastCycleRequests = counter.requests;
       this.#cycles += 1;
@@ -303,6 +301,7 @@ export class StatusTracker extends EventEmitter<StatusTrackerEvents> {
     if (!applied) return false;
     this.#dirty = true;
     const { update, before } = applied;
+    this.#telemetry.status(update, before);
     this.emit('status', update);
     for (const it of this.#iterators) it.push(update);
     if (r.state !== before) {

@@ -4,6 +4,11 @@ import { ApiError, ConnectionError, EformidlingError, RequestValidationError, Ti
 import { cleanServerText, redactUrl } from '../internal/redact.js';
 import { isTimerMs } from '../internal/timer-ms.js';
 import type { IdentifierOptions } from '../models/identifiers.js';
+import { HTTP } from '../observability/attributes.js';
+import { count, record } from '../observability/metrics.js';
+import { formatRequestLine } from '../observability/request-line.js';
+import { routeTemplate } from '../observability/routes.js';
+import { asAttempt, injectTraceContext, type OpenSpan, outerResendCount, startSpan } from '../observability/spans.js';
 import type { RequestBody } from '../uploads.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -58,6 +63,7 @@ export class Transport {
   readonly #logging: boolean;
   #staticAuth: [string, string] | undefined | null = null;
   readonly #dynamicAuth: boolean;
+  readonly #host: string;
   /** How identifiers given to the resources are checked (`strictIdentifiers`, warnings to the logger). */
   readonly identifiers: IdentifierOptions;
 
@@ -65,6 +71,7 @@ export class Transport {
   // requests need, so `util.inspect()` and `JSON.stringify()` of a client never show a secret.
   constructor(options: TransportOptions) {
     this.baseUrl = asOption('baseUrl', () => normalizeBaseUrl(options.baseUrl));
+    this.#host = new URL(this.baseUrl).hostname;
     this.userAgent = asOption('userAgent', () => buildUserAgent(options.userAgent));
     this.timeoutMs = options.timeoutMs ?? 30_000;
     if (!isTimerMs(this.timeoutMs)) {
@@ -124,7 +131,7 @@ export class Transport {
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
-  readonly withRetry: RetryRunner = (fn, options = {}) => withRetry(fn, this.retry, options);
+  readonly withRetry: RetryRunner = (fn, options = {}) => withRetry((n) => asAttempt(n, () => fn(n)), this.retry, options);
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {
@@ -159,10 +166,11 @@ export class Transport {
     if (!retry || this.retry.retries === 0) return attempt(1);
     return withRetry(attempt, this.retry, {
       signal: options.signal,
-      onRetry: (error, attemptNumber, delayMs) =>
+      onRetry: (error, attemptNumber, delayMs) => {
         this.logger.warn(`${req.method} ${req.path} attempt ${attemptNumber} failed; retrying in ${delayMs} ms`, {
           error: error instanceof Error ? error.message : String(error),
-        }),
+        });
+      },
     });
   }
 
@@ -183,6 +191,18 @@ export class Transport {
       body = typeof req.body === 'function' ? await req.body() : req.body;
     }
     if (this.#logging) this.logger.debug(`→ ${req.method} ${redactUrl(url)}`, { attempt: attemptNumber });
+    // One CLIENT span per attempt (OpenTelemetry's HTTP client conventions: a resend is a span of its own, with
+    // `http.request.resend_count`); a workflow's span, when there is one, is the parent of all of them.
+    const route = routeTemplate(req.method, req.path);
+    // Resends by this layer plus those of a composite operation retried above it (a resource's `withRetry`).
+    const resends = attemptNumber - 1 + outerResendCount();
+    if (resends > 0) count('eformidling.http.retries', { [HTTP.method]: req.method, [HTTP.urlTemplate]: route });
+    const span = startSpan(route ? `${req.method} ${route}` : req.method, {
+      kind: 'client',
+      attributes: () => this.#spanAttributes(req, url, route, resends),
+    });
+    if (span.recording) span.run(() => injectTraceContext(headers));
+    let status: number | undefined;
     // One timer per attempt covers the headers and (for the built-in readers) the body. The caller's signal is
     // forwarded by a listener, not AbortSignal.any() (measured ~20 µs a request).
     const controller = new AbortController();
@@ -217,8 +237,21 @@ export class Transport {
       if (body !== undefined) init.body = body;
       if (req.upload) init.duplex = 'half';
       const res = await this.#fetch(url, init);
-      const status = res.status;
-      if (this.#logging) this.logger.debug(`← ${status} ${req.method} ${req.path}`, { ms: Math.round(performance.now() - started) });
+      status = res.status;
+      if (span.recording) {
+        const retryAfter = res.headers.get('retry-after');
+        span.set({ [HTTP.statusCode]: status, [HTTP.retryAfter]: retryAfter === null ? undefined : [retryAfter] });
+      }
+      if (this.#logging) {
+        const line = formatRequestLine({
+          method: req.method,
+          target: req.path,
+          status,
+          durationMs: performance.now() - started,
+          resendCount: attemptNumber - 1,
+        });
+        this.logger.debug(line, { attempt: attemptNumber });
+      }
       if (status >= 400 && !req.acceptStatus?.includes(status)) {
         throw await toApiError(res, req.method, url, this.baseUrl, req.path);
       }
@@ -247,12 +280,63 @@ export class Transport {
       };
       // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
       if (!reader.covered) release();
-      return await reader.read(res, ctx);
+      const result = await reader.read(res, ctx);
+      this.#endAttempt(span, req, route, status, started);
+      return result;
     } catch (error) {
-      throw this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
+      const mapped = this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
+      this.#endAttempt(span, req, route, status, started, mapped);
+      if (this.#logging && status === undefined) {
+        const name = mapped instanceof Error ? mapped.name : 'Error';
+        this.logger.debug(
+          formatRequestLine({
+            method: req.method,
+            target: req.path,
+            error: name,
+            durationMs: performance.now() - started,
+            resendCount: attemptNumber - 1,
+          }),
+          {
+            attempt: attemptNumber,
+          },
+        );
+      }
+      throw mapped;
     } finally {
       release();
     }
+  }
+
+  #spanAttributes(req: HttpRequest, url: string, route: string | undefined, resends: number) {
+    const { hostname, port, protocol } = new URL(url);
+    return {
+      [HTTP.method]: req.method,
+      [HTTP.urlFull]: redactUrl(url),
+      [HTTP.urlTemplate]: route,
+      [HTTP.serverAddress]: hostname,
+      [HTTP.serverPort]: port ? Number(port) : protocol === 'https:' ? 443 : 80,
+      [HTTP.resendCount]: resends > 0 ? resends : undefined,
+    };
+  }
+
+  /** Ends an attempt's span and records its duration (in seconds, as OpenTelemetry's `http.client.request.duration`). */
+  #endAttempt(span: OpenSpan, req: HttpRequest, route: string | undefined, status: number | undefined, started: number, error?: unknown) {
+    const errorType =
+      error === undefined
+        ? undefined
+        : status !== undefined && status >= 400
+          ? String(status)
+          : error instanceof Error
+            ? error.name
+            : 'Error';
+    record('http.client.request.duration', (performance.now() - started) / 1000, {
+      [HTTP.method]: req.method,
+      [HTTP.urlTemplate]: route,
+      [HTTP.statusCode]: status,
+      [HTTP.errorType]: errorType,
+      [HTTP.serverAddress]: this.#host,
+    });
+    span.end(error, errorType);
   }
 
   async #authHeader(): Promise<[string, string] | undefined> {

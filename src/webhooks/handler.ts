@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../errors.js';
 import { isTimerMs } from '../internal/timer-ms.js';
 import { type PingEvent, type StatusEvent, type WebhookEvent, WebhookEventSchema } from '../models/subscription.js';
+import { EFORMIDLING, HTTP } from '../observability/attributes.js';
+import { type SpanAttributes, type SpanScope, withSpan } from '../observability/spans.js';
 
 /** Anything with a `notify(event)` method, e.g. a {@link StatusTracker}. @category Webhooks */
 export interface Notifiable {
@@ -112,7 +114,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
     ((error: unknown) =>
       process.emitWarning(`eformidling webhook callback failed: ${error instanceof Error ? error.message : String(error)}`));
 
-  return async (req, res) => {
+  const handle = async (req: Parameters<WebhookHandler>[0], res: ServerResponse, span: SpanScope): Promise<void> => {
     // A sender that breaks off is expected; its stream error must never become an uncaught exception.
     req.on('error', ignore);
     // Refusals that come before the body close the connection: an unread body must not hold it open.
@@ -158,6 +160,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
       return;
     }
     const event = result.data;
+    if (span.recording) span.set(eventAttributes(event));
     reply(res, 200, { ok: true });
 
     const run = async (fn: () => unknown) => {
@@ -179,6 +182,34 @@ export function createWebhookHandler(options: WebhookHandlerOptions = {}): Webho
     }
     tasks.push(run(() => options.onStatus?.(event)));
     await Promise.all(tasks);
+  };
+  // One SERVER span per push (continuing the IP's trace when it sent a `traceparent`); the callbacks run inside it,
+  // so a tracker's poll or a receive loop's wake-up shows below the push that caused it. No URL: it carries the token.
+  return (req, res) =>
+    withSpan(
+      'eformidling.webhook',
+      {
+        kind: 'server',
+        parent: req.headers.traceparent ? req.headers : undefined,
+        attributes: () => ({ [HTTP.method]: req.method }),
+      },
+      async (span) => {
+        await handle(req, res, span);
+        if (res.headersSent) span.set({ [HTTP.statusCode]: res.statusCode });
+      },
+    );
+}
+
+/** A pushed event as span attributes: its type, message, status and direction. */
+function eventAttributes(event: WebhookEvent): SpanAttributes {
+  if (event.event === 'ping') return { [EFORMIDLING.eventType]: 'ping' };
+  return {
+    [EFORMIDLING.eventType]: event.event,
+    [EFORMIDLING.messageId]: event.messageId,
+    [EFORMIDLING.conversationId]: event.conversationId,
+    [EFORMIDLING.status]: event.status,
+    [EFORMIDLING.service]: event.serviceIdentifier,
+    [EFORMIDLING.direction]: event.direction,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The layer rule of the SDK, checked on the import graph of src/: each layer imports only downwards.
  *
- *   models/, internal/, messages/, errors(.ts|/), uploads.ts, pagination.ts, version.ts   (the base: below everything)
+ *   models/, internal/, observability/, messages/, errors(.ts|/), uploads.ts, pagination.ts, version.ts   (the base: below everything)
  *   transport/   one engine: request, retry, timeout, auth, errors
  *   resources/   one class per endpoint group: build the request, parse the answer
  *   send/, tracking/, receive/, webhooks/   workflows: use resources only
@@ -21,7 +21,7 @@ import { type Edge, edgesOf, lineCount, sourceFiles } from './import-graph.js';
 
 type Layer = 'base' | 'transport' | 'resources' | 'workflow' | 'client' | 'asic' | 'top';
 
-const BASE = /^(models\/|internal\/|messages\/|errors\.ts$|errors\/|uploads\.ts$|pagination\.ts$|version\.ts$)/;
+const BASE = /^(models\/|internal\/|observability\/|messages\/|errors\.ts$|errors\/|uploads\.ts$|pagination\.ts$|version\.ts$)/;
 const WORKFLOWS = ['send', 'tracking', 'receive', 'webhooks'] as const;
 
 /** Transport types a workflow may name in its own options (type-only imports). */

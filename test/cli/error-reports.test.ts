@@ -206,3 +206,48 @@ describe('a config file in the working folder', () => {
     }
   });
 });
+
+describe('--verbose', () => {
+  const requestLine = (path: string, outcome: string) => new RegExp(`^GET ${path} → ${outcome} \\d+ ms$`, 'm');
+
+  it('prints one clean request line per request on stderr, and the same stdout as without it', async () => {
+    const env = { IP_URL: sim.baseUrl(DEPARTEMENT) };
+    const [plain, verbose] = await Promise.all([
+      runCli(['capabilities', KOMMUNE], { env }),
+      runCli(['capabilities', KOMMUNE, '--verbose'], { env }),
+    ]);
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toBe(plain.stdout);
+    expect(verbose.stderr).toMatch(requestLine(`/api/capabilities/${KOMMUNE}`, '200'));
+    expect(verbose.stderr).not.toContain('{"attempt"');
+    expect(verbose.stderr).not.toContain('[debug]');
+    expect(verbose.stderr).not.toMatch(/^→/m);
+    expect(plain.stderr).not.toContain('/api/capabilities');
+  });
+
+  it('shows a failed attempt, the retry warning and the retried request', async () => {
+    sim.simulator.faults.failNext({ org: DEPARTEMENT, method: 'GET', path: '/api/capabilities/{id}', status: 503, retryAfter: '0' });
+    const r = await runCli(['capabilities', KOMMUNE, '--verbose'], { env: { IP_URL: sim.baseUrl(DEPARTEMENT) } });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n');
+    const failed = lines.findIndex((l) => requestLine(`/api/capabilities/${KOMMUNE}`, '503').test(l));
+    const warned = lines.findIndex((l) => l.startsWith('[warn] ') && l.includes('retrying'));
+    const retried = lines.findIndex((l) => new RegExp(`^GET /api/capabilities/${KOMMUNE} → 200 \\d+ ms \\(retry 1\\)$`).test(l));
+    expect(
+      [failed, warned, retried].every((i) => i >= 0),
+      r.stderr,
+    ).toBe(true);
+    expect(failed).toBeLessThan(warned);
+    expect(warned).toBeLessThan(retried);
+  });
+
+  it('names a request that got no answer, and prints no credential from the URL or the environment', async () => {
+    const r = await runCli(['capabilities', KOMMUNE, '--verbose', '--timeout', '5s'], {
+      env: { IP_URL: 'http://fagsystem:url-secret-123@127.0.0.1:1/910077473', IP_PASSWORD: 'env-secret-456' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^GET /api/capabilities/${KOMMUNE} → ConnectionError \\d+ ms`, 'm'));
+    expect(r.stdout + r.stderr).not.toContain('url-secret-123');
+    expect(r.stdout + r.stderr).not.toContain('env-secret-456');
+  });
+});

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { main as einnsynInnsynskrav } from '../../examples/einnsyn-innsynskrav.js';
 import { main as firstIntegration } from '../../examples/first-integration.js';
 import { StepError, main as start } from '../../examples/main.js';
+import { main as observability } from '../../examples/observability.js';
+import { main as pinoExample } from '../../examples/pino-logger.js';
 import { main as receiveLoop } from '../../examples/receive-loop.js';
 import { main as sakArkivRoundtrip } from '../../examples/sak-arkiv-roundtrip.js';
 import { main as sendLarge } from '../../examples/send-large.js';
@@ -184,6 +186,51 @@ describe('examples against the simulator', () => {
     expect(result.statuses).toEqual(DELIVERED);
     // One cycle at start, then only those the webhook triggered (its own interval is a minute).
     expect(result.trackerCycles).toBeLessThanOrEqual(result.webhookStatuses.length + 1);
+  });
+
+  it('observability: prints the send and receive span trees and the metrics, from a real OpenTelemetry SDK in memory', async () => {
+    const lines: string[] = [];
+    const result = await observability({ env: {}, log: (l) => lines.push(l) });
+    const names = (tree: string[]) => tree.map((l) => l.replace(/ {2}\d+\.\d ms.*$/, ''));
+    expect(names(result.sendTree)).toEqual([
+      'eformidling.send',
+      '  GET /api/capabilities/{receiverIdentifier}',
+      '  POST /api/messages/out/multipart',
+    ]);
+    expect(names(result.receiveTree)).toEqual([
+      'eformidling.receive.message',
+      '  GET /api/messages/in/pop/{messageId}',
+      '  archive.file',
+      '  DELETE /api/messages/in/{messageId}',
+    ]);
+    expect(result.sendTree[0]).toMatch(new RegExp(`message_id=${result.messageId.slice(0, 8)} strategy=one-step file_count=2`));
+    expect(result.receiveTree[0]).toMatch(/outcome=ok .*events: peek, handler\.start, handler\.end/);
+    expect(result.metrics.get('eformidling.messages.sent {service=DPO, message_type=arkivmelding, send.strategy=one-step}')).toBe(1);
+    expect(result.metrics.get('eformidling.messages.received {message_type=arkivmelding}')).toBe(1);
+    expect([...result.metrics.keys()].filter((k) => k.startsWith('eformidling.tracker.lag')).length).toBe(4);
+    // What it printed: both trees and every metric.
+    for (const l of [...result.sendTree, ...result.receiveTree]) expect(lines).toContain(`  ${l}`);
+    for (const [name, value] of result.metrics) expect(lines.some((l) => l.startsWith(`  ${name} = ${value}`))).toBe(true);
+  });
+
+  it('pino-logger: the SDK logs through pino, with the trace and span ids of the workflow each line belongs to', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const { messageId } = await pinoExample({ env: {}, destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const line = (pattern: RegExp) => lines.find((l) => pattern.test(String(l.msg)));
+    const capabilities = line(/^GET \/api\/capabilities\/\S+ → 200/);
+    const multipart = line(/^POST \/api\/messages\/out\/multipart → 200/);
+    const archived = line(/^archived$/);
+    const pop = line(new RegExp(`^GET /api/messages/in/pop/${messageId} → 200`));
+    expect(capabilities?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(capabilities?.span_id).toMatch(/^[0-9a-f]{16}$/);
+    // One send, one trace; the receive is a trace of its own, the handler's line and the download in it.
+    expect(multipart?.trace_id).toBe(capabilities?.trace_id);
+    expect(archived).toMatchObject({ level: 30, messageId, type: 'arkivmelding', trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(archived?.trace_id).not.toBe(capabilities?.trace_id);
+    expect(pop?.trace_id).toBe(archived?.trace_id);
+    // Outside any span (the application's own line after the send, an empty poll): no ids.
+    expect(line(/^sent$/)).not.toHaveProperty('trace_id');
+    expect(lines.filter((l) => String(l.msg).startsWith('GET /api/messages/in/peek')).every((l) => l.trace_id === undefined)).toBe(true);
   });
 
   it('sak-arkiv-roundtrip: arkivmelding out, arkivmelding_kvittering back, LEST', async () => {

@@ -209,6 +209,8 @@ describe('console API: logs', () => {
       query: '',
     });
     expect(multipart.durationMs).toBeGreaterThanOrEqual(0);
+    // The line the SDK's debug log and the CLI's --verbose print for a request.
+    expect(multipart.line).toMatch(/^POST \/api\/messages\/out\/multipart → 200 \d+ ms$/);
     await client(DEPARTEMENT).conversations.getByMessageId(id);
     const last = await api(`/requests?since=${multipart.id}&limit=1`);
     expect(last.body.requests).toEqual([

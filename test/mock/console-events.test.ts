@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSimulator } from 'eformidling/mock';
 import { describe, expect, it } from 'vitest';
+import { Journal } from '../../src/mock/console/journal.js';
+import { EventStreams } from '../../src/mock/console/sse.js';
 import { openEvents, sendWithSdk, startConsole } from './console-harness.js';
 import { DEPARTEMENT, KOMMUNE } from './fixtures.js';
 
@@ -101,5 +104,22 @@ describe('console events (SSE)', () => {
     );
     await session.server.close();
     expect(['ended', 'cut']).toContain(await ended);
+  });
+
+  it('keeps an idle stream alive with comments, and ends it when the console closes', async () => {
+    const sim = createSimulator();
+    const journal = new Journal(sim);
+    const streams = new EventStreams(journal, 5);
+    const reader = (streams.open(null).body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes(': keep-alive')) text += decoder.decode((await reader.read()).value);
+    expect(text.startsWith('retry: 2000\n: connected\n\n')).toBe(true);
+    streams.close();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value);
+    // Nothing listens any more: a change no longer reaches the closed stream (enqueueing there would throw).
+    expect(() => sim.clock.advance(1)).not.toThrow();
+    journal.close();
+    await sim.close();
   });
 });

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOnce, ROOT } from '../cli/helpers.js';
 import { type Consumer, createConsumer, readPackageJson } from './consumer.js';
@@ -31,8 +31,9 @@ describe('the published declarations', () => {
   it('import only what the package ships: a dependency with types, or an optional peer of its own entry point', async () => {
     const pkg = await readPackageJson();
     const dependencies = new Set(Object.keys(pkg.dependencies ?? {}));
-    // The optional peers, and the only entry point whose declarations may need each.
-    const peers: Record<string, string> = { msw: 'mock/', 'rabbitmq-client': 'connector/' };
+    // The optional peers, and the only area whose declarations may need each: an entry point, or for the
+    // OpenTelemetry API the internal observability/ folder, which no entry point's declarations reach (checked below).
+    const peers: Record<string, string> = { msw: 'mock/', 'rabbitmq-client': 'connector/', '@opentelemetry/api': 'observability/' };
     const problems: string[] = [];
     for (const file of await declarationFiles()) {
       for (const name of importsOf(await readFile(join(ROOT, 'dist', file), 'utf8'))) {
@@ -53,6 +54,21 @@ describe('the published declarations', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('reach no OpenTelemetry type from an entry point (the API stays an optional peer for type-checking consumers)', async () => {
+    const seen = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = (await readFile(join(ROOT, 'dist', file), 'utf8')).replace(/\/\*[\s\S]*?\*\//g, '');
+      for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        await visit(join(dirname(file), (match[1] as string).replace(/\.js$/, '.d.ts')));
+      }
+    };
+    for (const entry of ['index.d.ts', 'mock/index.d.ts', 'connector/index.d.ts', 'schemas.d.ts']) await visit(entry);
+    expect(seen.size).toBeGreaterThan(20);
+    expect([...seen].filter((file) => file.startsWith('observability/'))).toEqual([]);
   });
 });
 

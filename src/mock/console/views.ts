@@ -1,3 +1,4 @@
+import { formatRequestLine } from '../../observability/request-line.js';
 import { type ActiveFault, type FaultKind, faultKind } from '../faults.js';
 import type { ConversationRecord, FileRecord, MessageRecord, SimulatorModel, WebhookDelivery } from '../model/index.js';
 import type { RequestRecord } from '../routes/core.js';
@@ -68,6 +69,8 @@ export interface RequestEntry {
   status: number | null;
   durationMs: number;
   fault: { id: number; kind: FaultKind } | null;
+  /** The request as one line, in the format of the SDK's debug log and the CLI's `--verbose`. */
+  line: string;
 }
 
 export interface WebhookEntry {
@@ -214,6 +217,13 @@ export function requestEntry(r: RequestRecord): RequestEntry {
     status: r.status ?? null,
     durationMs: Math.round(r.durationMs * 1000) / 1000,
     fault: r.fault ?? null,
+    line: formatRequestLine({
+      method: r.method,
+      target: r.path,
+      status: r.status,
+      error: r.status === undefined ? (r.fault?.kind ?? 'no answer') : undefined,
+      durationMs: r.durationMs,
+    }),
   };
 }
 

@@ -23,8 +23,8 @@ import { subscriptionRoutes } from './subscriptions.js';
 /** Host suffix of the msw face: `http://<orgnr>.ip.eformidling.test`. */
 export const MSW_HOST_SUFFIX = '.ip.eformidling.test';
 
-/** Every endpoint group, in routing order. */
-const ROUTE_GROUPS: RouteGroup[] = [
+/** Every endpoint group, in routing order. @internal */
+export const ROUTE_GROUPS: RouteGroup[] = [
   capabilityRoutes,
   outgoingRoutes,
   incomingRoutes,
