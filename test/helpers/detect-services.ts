@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 export interface ServiceStatus {
   /** `rabbitmq-server` and Erlang's `epmd` are installed (the connector suite can start a private broker). */
   rabbitmq: boolean;
+  /** Debian's `chromium` is installed (the console suites drive it with playwright-core, see test/console/browser.ts). */
+  chromium: boolean;
 }
 
 /** The variable that turns a missing program into a failure (set by .ci/run). */
@@ -28,7 +30,16 @@ const REQUIREMENTS: readonly Requirement[] = [
     suites: 'test/connector/rabbitmq.test.ts (the RabbitMQ connector against a real broker)',
     install: 'apt-get update && apt-get install -y rabbitmq-server',
   },
+  {
+    key: 'chromium',
+    program: 'chromium',
+    suites: 'test/console/*.test.ts (the simulator console in a real browser)',
+    install: 'apt-get update && apt-get install -y chromium',
+  },
 ];
+
+/** Where Debian installs the browser (playwright-core drives it; it downloads no browser of its own). */
+export const CHROMIUM = '/usr/bin/chromium';
 
 /** Where the unwrapped server script and epmd live on Debian (see test/connector/broker.ts). */
 const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -45,10 +56,13 @@ function hasEpmd(): boolean {
 /** Names programs to treat as missing even when installed (a quick run on a developer machine). */
 export const SKIP_ENV = 'EFORMIDLING_SKIP_SERVICES';
 
-/** Looks for the programs on this machine; `EFORMIDLING_SKIP_SERVICES=rabbitmq` treats one as missing. */
+/** Looks for the programs on this machine; `EFORMIDLING_SKIP_SERVICES=rabbitmq,chromium` treats them as missing. */
 export function detectServices(env: Record<string, string | undefined> = process.env): ServiceStatus {
   const skip = new Set((env[SKIP_ENV] ?? '').split(',').map((s) => s.trim().toLowerCase()));
-  return { rabbitmq: !skip.has('rabbitmq') && existsSync(RABBITMQ_SERVER) && hasEpmd() };
+  return {
+    rabbitmq: !skip.has('rabbitmq') && existsSync(RABBITMQ_SERVER) && hasEpmd(),
+    chromium: !skip.has('chromium') && existsSync(CHROMIUM),
+  };
 }
 
 /**
@@ -56,7 +70,11 @@ export function detectServices(env: Record<string, string | undefined> = process
  * skipped, so `npm test --coverage` measures what ran.
  */
 export function coverageExclusions(status: ServiceStatus): string[] {
-  return status.rabbitmq ? [] : ['src/connector/amqp.ts', 'src/connector/bridge.ts', 'src/connector/consume.ts'];
+  return [
+    ...(status.rabbitmq ? [] : ['src/connector/amqp.ts', 'src/connector/bridge.ts', 'src/connector/consume.ts']),
+    // The console's static file serving is exercised by the browser suites loading the page.
+    ...(status.chromium ? [] : ['src/mock/console/static.ts']),
+  ];
 }
 
 /** What a run with `status` does: the notice to print (undefined when nothing is missing) and whether to fail. */

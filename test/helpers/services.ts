@@ -1,6 +1,7 @@
 /**
  * External programs some suites need: Debian's `rabbitmq-server` (the connector suite starts a private broker, see
- * test/connector/broker.ts). The HTTPS tests need nothing: test/helpers/tls.ts makes its PKI with `node:crypto`.
+ * test/connector/broker.ts) and Debian's `chromium` (the console suites drive it with playwright-core, see
+ * test/console/browser.ts). The HTTPS tests need nothing: test/helpers/tls.ts makes its PKI with `node:crypto`.
  *
  * vitest.config.ts names this file as a `globalSetup`: it looks for the programs once per run, prints ONE notice
  * naming the suites it skips and how to enable them, and provides the result to the test files, which read it with
