@@ -118,6 +118,8 @@ describe('console API: messages', () => {
     expect(incoming.body).toMatchObject({
       direction: 'in',
       owner: KOMMUNE,
+      // The IP keeps an incoming conversation's messageTitle empty; the console shows the sending side's.
+      title: 'Byggesak 2026/7',
       status: 'INNKOMMENDE_MOTTATT',
       outgoing: null,
       incoming: { state: 'queued', lockedUntil: null, popped: false },

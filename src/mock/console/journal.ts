@@ -74,6 +74,10 @@ export class Journal implements Marks {
   #seq = 0;
   #webhookSeq = 0;
 
+  titleOf(messageId: string): string | undefined {
+    return this.#simulator.model.otherSide.sides(messageId).find((side) => side.conv.messageTitle)?.conv.messageTitle;
+  }
+
   constructor(simulator: Simulator) {
     this.#simulator = simulator;
     this.#stops = [

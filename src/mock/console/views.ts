@@ -90,6 +90,8 @@ export interface WebhookEntry {
 export interface Marks {
   popped: ReadonlySet<string>;
   transmitted: ReadonlySet<string>;
+  /** The title another side of the message has (the IP keeps an incoming conversation's messageTitle empty). */
+  titleOf?(messageId: string): string | undefined;
 }
 
 /** Where the API lives (`/console/api`). */
@@ -166,7 +168,7 @@ export function summary(owner: string, conv: Readonly<ConversationRecord>, queue
     process: conv.processIdentifier,
     documentType: conv.documentIdentifier,
     type: /::([^:]+)$/.exec(conv.documentIdentifier)?.[1] ?? conv.documentIdentifier,
-    title: conv.messageTitle,
+    title: conv.messageTitle || (marks.titleOf?.(conv.messageId) ?? ''),
     status: statuses.at(-1)?.status ?? null,
     statuses,
     createdAt: statuses[0]?.at ?? iso(conv.lastUpdate),
