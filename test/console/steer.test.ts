@@ -74,9 +74,14 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
     await page.getByRole('button', { name: 'Add fault' }).click();
     await page.locator('li.fault').getByText('0 of 2 left').or(page.locator('li.fault').getByText('2 of 2 left')).waitFor();
 
+    const sdkLines: string[] = [];
+    const keep = (message: string) => {
+      if (message.includes(' → ')) sdkLines.push(message);
+    };
     const ip = new IntegrasjonspunktClient({
       baseUrl: ctx.server.baseUrl(DEPARTEMENT),
       retry: { retries: 3, minDelayMs: 1, maxDelayMs: 10 },
+      logger: { debug: keep, info: keep, warn: keep, error: keep },
     });
     const { capabilities } = await ip.capabilities.get(KOMMUNE, { process: PROCESSES.arkivmelding.administrasjon });
     expect(capabilities.length).toBeGreaterThan(0);
@@ -93,6 +98,18 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
     await rows.nth(2).waitFor();
     const answers = await rows.locator('td[data-label="Answer"]').allTextContents();
     expect(answers.slice(0, 3)).toEqual(['200', '503', '503']); // newest first: two refused, then the retry that passed
+
+    // The same request lines as the SDK's debug log (and the CLI's --verbose), but for the timing and retry count.
+    await page.getByText('As text').click();
+    const text = (await page.locator('[data-request-lines]').textContent()) ?? '';
+    const bare = (line: string) => line.replace(/ \d+ ms( \(retry \d+\))?$/, '');
+    const consoleLines = text.split('\n').map((line) => bare(line.replace(/^\d+ /, '')));
+    expect(sdkLines.map(bare)).toEqual([
+      'GET /api/capabilities/910075918 → 503',
+      'GET /api/capabilities/910075918 → 503',
+      'GET /api/capabilities/910075918 → 200',
+    ]);
+    for (const line of sdkLines.map(bare)) expect(consoleLines).toContain(line);
   });
 
   it('switches an unlimited fault off and on from its switch', async () => {

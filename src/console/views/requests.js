@@ -64,7 +64,11 @@ export function RequestsView({ route }) {
                   )}
                 </tbody>
               </table>
-            </div>`)
+            </div>
+            <details class="request-lines">
+              <summary>As text: the lines the SDK's debug log and the CLI's <code>--verbose</code> print</summary>
+              <pre class="mono" data-request-lines>${rows.map((r) => `${r.org} ${r.line}`).join('\n')}</pre>
+            </details>`)
     }
   </section>`;
 }
