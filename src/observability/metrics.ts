@@ -65,6 +65,11 @@ function clean(attributes: SpanAttributes | undefined): Api.Attributes | undefin
   return attributes === undefined ? undefined : cleanAttributes(attributes);
 }
 
+/** Whether metrics go anywhere (the API is installed): callers skip building attributes when not. @internal */
+export function metricsEnabled(): boolean {
+  return sdkMeter() !== undefined;
+}
+
 /** Adds `value` (default 1) to a counter. @internal */
 export function count(name: CounterName, attributes?: SpanAttributes, value = 1): void {
   instrument(name, (m) => m.createCounter(name, COUNTERS[name]))?.add(value, clean(attributes));

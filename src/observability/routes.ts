@@ -31,18 +31,14 @@ const TEMPLATES: readonly string[] = [
   '/manage/info',
 ];
 
-/** Templates by segment count; a literal segment beats a placeholder, as in Spring's path matching. */
-const BY_LENGTH = new Map<number, string[][]>();
+// Every template has at most one placeholder, and it is the last segment: a path is looked up as it is (a literal
+// route wins, as in Spring's path matching), then by its parent with a placeholder.
+const LITERAL = new Map<string, string>();
+const BY_PARENT = new Map<string, string>();
 for (const template of TEMPLATES) {
-  const segments = template.split('/');
-  const list = BY_LENGTH.get(segments.length) ?? [];
-  list.push(segments);
-  BY_LENGTH.set(segments.length, list);
-}
-for (const list of BY_LENGTH.values()) list.sort((a, b) => placeholders(a) - placeholders(b));
-
-function placeholders(segments: readonly string[]): number {
-  return segments.filter((s) => s.startsWith('{')).length;
+  const cut = template.lastIndexOf('/');
+  if (template.endsWith('}')) BY_PARENT.set(template.slice(0, cut), template);
+  else LITERAL.set(template, template);
 }
 
 /**
@@ -52,14 +48,11 @@ function placeholders(segments: readonly string[]): number {
  */
 export function routeTemplate(method: string, path: string): string | undefined {
   const q = path.indexOf('?');
-  const segments = (q === -1 ? path : path.slice(0, q)).split('/');
-  const candidates = BY_LENGTH.get(segments.length);
-  if (!candidates) return undefined;
-  for (const template of candidates) {
-    if (template.every((s, i) => s === segments[i] || (s.startsWith('{') && segments[i] !== ''))) {
-      const joined = template.join('/');
-      return method === 'DELETE' && joined === '/api/statuses/{messageId}' ? '/api/statuses/{id}' : joined;
-    }
-  }
-  return undefined;
+  const bare = q === -1 ? path : path.slice(0, q);
+  const literal = LITERAL.get(bare);
+  if (literal !== undefined) return literal;
+  const cut = bare.lastIndexOf('/');
+  if (cut === bare.length - 1) return undefined;
+  const template = BY_PARENT.get(bare.slice(0, cut));
+  return method === 'DELETE' && template === '/api/statuses/{messageId}' ? '/api/statuses/{id}' : template;
 }

@@ -5,7 +5,7 @@ import { cleanServerText, redactUrl } from '../internal/redact.js';
 import { isTimerMs } from '../internal/timer-ms.js';
 import type { IdentifierOptions } from '../models/identifiers.js';
 import { HTTP } from '../observability/attributes.js';
-import { count, record } from '../observability/metrics.js';
+import { count, metricsEnabled, record } from '../observability/metrics.js';
 import { formatRequestLine } from '../observability/request-line.js';
 import { routeTemplate } from '../observability/routes.js';
 import { asAttempt, injectTraceContext, type OpenSpan, outerResendCount, startSpan } from '../observability/spans.js';
@@ -329,13 +329,15 @@ export class Transport {
           : error instanceof Error
             ? error.name
             : 'Error';
-    record('http.client.request.duration', (performance.now() - started) / 1000, {
-      [HTTP.method]: req.method,
-      [HTTP.urlTemplate]: route,
-      [HTTP.statusCode]: status,
-      [HTTP.errorType]: errorType,
-      [HTTP.serverAddress]: this.#host,
-    });
+    if (metricsEnabled()) {
+      record('http.client.request.duration', (performance.now() - started) / 1000, {
+        [HTTP.method]: req.method,
+        [HTTP.urlTemplate]: route,
+        [HTTP.statusCode]: status,
+        [HTTP.errorType]: errorType,
+        [HTTP.serverAddress]: this.#host,
+      });
+    }
     span.end(error, errorType);
   }
 
