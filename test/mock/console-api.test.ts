@@ -30,6 +30,9 @@ describe('console API: network and clock', () => {
     const withoutIp = body.participants.find((p: { hasIntegrationPoint: boolean }) => !p.hasIntegrationPoint);
     expect(withoutIp).toMatchObject({ baseUrl: null, enabledServices: [], queues: null });
     expect(server.consoleUrl).toBe(`${server.url}/console/`);
+    // The values for the page's filters come from the SDK's models, not a copy in the page.
+    expect(body.statuses).toEqual(expect.arrayContaining(['OPPRETTET', 'LEVERT', 'LEST', 'FEIL', 'LEVETID_UTLOPT', 'INNKOMMENDE_LEVERT']));
+    expect(body.services).toEqual(['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH']);
   });
 
   it('advances the clock, and refuses a negative or missing amount', async () => {

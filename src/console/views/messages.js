@@ -5,19 +5,6 @@ import { useResource } from '../api.js';
 import { html } from '../html.js';
 import { Field, loadState, StatusBadge, Time } from '../ui.js';
 
-export const STATUSES = [
-  'OPPRETTET',
-  'SENDT',
-  'MOTTATT',
-  'LEVERT',
-  'LEST',
-  'FEIL',
-  'LEVETID_UTLOPT',
-  'INNKOMMENDE_MOTTATT',
-  'INNKOMMENDE_LEVERT',
-  'ANNET',
-];
-export const SERVICES = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'];
 const FILTERS = ['participant', 'direction', 'status', 'service', 'q'];
 
 /** The page's link to a message: `#/messages/<owner>/<direction>/<messageId>`. */
@@ -103,12 +90,12 @@ export function MessagesView({ route }) {
       ${select(
         'status',
         'Status',
-        STATUSES.map((s) => [s, s]),
+        (network.data?.statuses ?? []).map((s) => [s, s]),
       )}
       ${select(
         'service',
         'Service',
-        SERVICES.map((s) => [s, s]),
+        (network.data?.services ?? []).map((s) => [s, s]),
       )}
       <${Field}
         label="Search by id"

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVICE_IDENTIFIERS, STATUSES } from '../../models/status.js';
 import type { Simulator } from '../simulator.js';
 import { type ApiRoute, apiRoute, badRequest, intQuery, json, readJson } from './http.js';
 import type { Journal } from './journal.js';
@@ -45,6 +46,9 @@ export function networkRoutes({ simulator, journal }: ConsoleContext): ApiRoute[
         root: model.ips.keys().next().value,
         pendingDeliveries: model.view.pendingDeliveries,
         clock: clockView(model),
+        // The SDK's own lists of the IP's values, for the page's filters.
+        statuses: STATUSES,
+        services: SERVICE_IDENTIFIERS.filter((s) => s !== 'UNKNOWN'),
       });
     }),
     apiRoute('GET', '/clock', () => json(clockView(model))),
