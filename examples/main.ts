@@ -124,7 +124,12 @@ export async function main(options: MainOptions = {}): Promise<MainResult> {
     });
     options.onStarted?.(server);
     t.step(`simulator on ${server.url}: Testdepartementet ${DEPARTEMENT} (sak) → Eksempel kommune ${KOMMUNE} (arkiv)`);
-    if (server.consoleUrl) t.step(`console ${server.consoleUrl} (open it in a browser to watch the messages and steer the network)`);
+    if (server.consoleUrl) {
+      const hint = options.keep
+        ? 'open it in a browser to watch the messages and steer the network'
+        : 'npm start -- --keep keeps it up after the run';
+      t.step(`console ${server.consoleUrl} (${hint})`);
+    }
     const userAgent = { name: 'eformidling-start', version: '1.0' };
     const sak = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(DEPARTEMENT), userAgent });
     const arkiv = new IntegrasjonspunktClient({ baseUrl: server.baseUrl(KOMMUNE), userAgent });

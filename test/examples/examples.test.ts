@@ -44,6 +44,8 @@ describe('npm start (examples/main.ts)', () => {
     // One line per step, each with the time since the start; wire values as the IP sends them.
     expect(lines.every((l) => /^\[\s*\d+\.\d{3}s\] /.test(l))).toBe(true);
     expect(lines.some((l) => l.includes('capabilities of 910075918'))).toBe(true);
+    // Without --keep the simulator stops at the end, so the console line says how to keep it.
+    expect(lines.find((l) => l.includes(' console http'))).toMatch(/\(npm start -- --keep keeps it up after the run\)$/);
     expect(lines.filter((l) => / LEVERT$/.test(l))).toHaveLength(2);
     expect(lines.filter((l) => / LEST$/.test(l))).toHaveLength(2);
     expect(result.timeline).toHaveLength(lines.length);
