@@ -9,6 +9,7 @@ import {
 } from 'eformidling/rabbitmq';
 import { describe, expect, it } from 'vitest';
 import { routingKeyFor } from '../../src/connector/events.js';
+import { LEVERT_STATUS } from './fixtures.js';
 
 const source = 'https://ip.kommune.no:9093';
 
@@ -40,14 +41,7 @@ const sbd = {
 describe('notification contract', () => {
   it('maps a status to a thin CloudEvent with a deterministic id and a relative subject', () => {
     const event = statusNotification(
-      {
-        id: 4630,
-        lastUpdate: '2026-08-20T09:31:02.25+02:00',
-        status: 'LEVERT',
-        convId: 4410,
-        messageId: '5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90',
-        conversationId: 'b4e9a1c2-0f6d-4c3b-8e27-91d5a6f3c0e1',
-      },
+      LEVERT_STATUS,
       {
         direction: 'OUTGOING',
         serviceIdentifier: 'DPO',

@@ -1,11 +1,21 @@
 /** Helpers for the connector's integration tests: send arkivmeldinger through the simulator, collect notifications. */
 import { randomUUID } from 'node:crypto';
-import type { IntegrasjonspunktClient, StandardBusinessDocument } from 'eformidling';
+import type { IntegrasjonspunktClient, MessageStatus, StandardBusinessDocument } from 'eformidling';
 import type { NotificationEvent } from 'eformidling/rabbitmq';
 
 export const SENDER = '910077473';
 export const RECEIVER = '910075918';
 export const ARKIVMELDING_PROCESS = 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0';
+
+/** A status as the IP's `/api/statuses` lists it, for the notification contract tests. */
+export const LEVERT_STATUS: MessageStatus = {
+  id: 4630,
+  lastUpdate: '2026-08-20T09:31:02.25+02:00',
+  status: 'LEVERT',
+  convId: 4410,
+  messageId: '5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90',
+  conversationId: 'b4e9a1c2-0f6d-4c3b-8e27-91d5a6f3c0e1',
+};
 
 const arkivmeldingXml = (file: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

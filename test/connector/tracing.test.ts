@@ -9,21 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { deliveryCarrier, startDelivery, startPublish } from '../../src/connector/tracing.js';
 import { startSpan } from '../../src/observability/spans.js';
 import { useOtel } from '../observability/otel.js';
+import { LEVERT_STATUS } from './fixtures.js';
 
 const otel = useOtel();
 
-const event: NotificationEvent = statusNotification(
-  {
-    id: 4630,
-    lastUpdate: '2026-08-20T09:31:02.25+02:00',
-    status: 'LEVERT',
-    convId: 4410,
-    messageId: '5c2f0d3e-8a41-4f7e-9b1a-3d6e2f4a7b90',
-    conversationId: 'b4e9a1c2-0f6d-4c3b-8e27-91d5a6f3c0e1',
-  },
-  undefined,
-  { source: 'https://ip.kommune.no:9093' },
-);
+const event: NotificationEvent = statusNotification(LEVERT_STATUS, undefined, { source: 'https://ip.kommune.no:9093' });
 
 const REMOTE_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const REMOTE_SPAN = '00f067aa0ba902b7';
