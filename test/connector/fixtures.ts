@@ -1,11 +1,39 @@
 /** Helpers for the connector's integration tests: send arkivmeldinger through the simulator, collect notifications. */
 import { randomUUID } from 'node:crypto';
-import type { IntegrasjonspunktClient, MessageStatus, StandardBusinessDocument } from 'eformidling';
+import { IntegrasjonspunktClient, type MessageStatus, type StandardBusinessDocument } from 'eformidling';
+import { type SimulatorServer, startSimulator } from 'eformidling/mock';
 import type { NotificationEvent } from 'eformidling/rabbitmq';
+import { afterAll, beforeAll } from 'vitest';
+import { startBroker, type TestBroker } from './broker.js';
 
 export const SENDER = '910077473';
 export const RECEIVER = '910075918';
 export const ARKIVMELDING_PROCESS = 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0';
+
+/** What a broker suite runs on: a private broker, the simulator's HTTP server, clients for the sender's and receiver's IPs. */
+export interface BrokerNetwork {
+  broker: TestBroker;
+  sim: SimulatorServer;
+  sender: IntegrasjonspunktClient;
+  receiver: IntegrasjonspunktClient;
+}
+
+/**
+ * Fills `net` before the suite's tests and stops its broker and simulator after them. Call inside the suite's
+ * `describe.skipIf(!services().rabbitmq)`, so nothing starts where there is no rabbitmq-server.
+ */
+export function startBrokerNetwork(net: BrokerNetwork): void {
+  beforeAll(async () => {
+    net.broker = await startBroker();
+    net.sim = await startSimulator({ port: 0, host: '127.0.0.1' });
+    net.sender = new IntegrasjonspunktClient({ baseUrl: net.sim.baseUrl(SENDER), retry: 1 });
+    net.receiver = new IntegrasjonspunktClient({ baseUrl: net.sim.baseUrl(RECEIVER), retry: 1 });
+  }, 180_000);
+  afterAll(async () => {
+    await net.sim?.close();
+    await net.broker?.close();
+  }, 60_000);
+}
 
 /** A status as the IP's `/api/statuses` lists it, for the notification contract tests. */
 export const LEVERT_STATUS: MessageStatus = {

@@ -3,8 +3,7 @@
  * server. Each test uses its own exchange and queues.
  */
 import { randomUUID } from 'node:crypto';
-import { IntegrasjonspunktClient } from 'eformidling';
-import { startSimulator } from 'eformidling/mock';
+import type { IntegrasjonspunktClient } from 'eformidling';
 import {
   type BridgeRetry,
   consumeNotifications,
@@ -14,21 +13,27 @@ import {
   type NotificationBridge,
   type NotificationConsumer,
 } from 'eformidling/rabbitmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { ARKIVMELDING_PROCESS, allStatuses, RECEIVER, type Received, SENDER, sendArkivmelding, until } from './fixtures.js';
+import {
+  ARKIVMELDING_PROCESS,
+  allStatuses,
+  type BrokerNetwork,
+  type Received,
+  SENDER,
+  sendArkivmelding,
+  startBrokerNetwork,
+  until,
+} from './fixtures.js';
 
-let broker: TestBroker;
-let sim: Awaited<ReturnType<typeof startSimulator>>;
-let sender: IntegrasjonspunktClient;
-let receiver: IntegrasjonspunktClient;
+/** Filled while the suite runs (startBrokerNetwork). */
+const net = {} as BrokerNetwork;
 const running: Array<NotificationBridge | NotificationConsumer> = [];
 
 function bridge(options: Partial<Parameters<typeof createNotificationBridge>[0]> & { exchange: string }): NotificationBridge {
   const b = createNotificationBridge({
-    ip: sender,
-    amqpUrl: broker.url,
+    ip: net.sender,
+    amqpUrl: net.broker.url,
     pollIntervalMs: 50,
     retry: { minDelayMs: 50, maxDelayMs: 500 },
     reconnect: { minDelayMs: 50, maxDelayMs: 500 },
@@ -46,7 +51,7 @@ function consumer(
 ): { consumer: NotificationConsumer; received: Received[] } {
   const received: Received[] = [];
   const c = consumeNotifications({
-    amqpUrl: broker.url,
+    amqpUrl: net.broker.url,
     exchange,
     queue: `${exchange}.${randomUUID().slice(0, 8)}`,
     bindings,
@@ -87,21 +92,11 @@ async function cycles(b: NotificationBridge, n: number): Promise<void> {
 
 // Needs Debian's rabbitmq-server; without it the suite is skipped with one notice (test/helpers/services.ts).
 describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
-  beforeAll(async () => {
-    broker = await startBroker();
-    sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-    sender = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(SENDER), retry: 1 });
-    receiver = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(RECEIVER), retry: 1 });
-  }, 180_000);
+  startBrokerNetwork(net);
 
   afterEach(async () => {
     for (const r of running.splice(0)) await ('stop' in r ? r.stop() : r.close());
   });
-
-  afterAll(async () => {
-    await sim?.close();
-    await broker?.close();
-  }, 60_000);
 
   it('publishes every status once per consumer queue, with the contract routing keys and bodies', async () => {
     const exchange = newExchange();
@@ -111,10 +106,13 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const b = bridge({ exchange, events: { statuses: true, incoming: false }, startFrom: 'now' });
     await until(() => b.stats.cycles >= 1, 'first cycle');
 
-    const ids = [await sendArkivmelding(sender), await sendArkivmelding(sender), await sendArkivmelding(sender)];
-    await until(async () => (await receiver.incoming.list().byPage().next()).value?.content.length === 3, 'arrival at the receiver');
-    await receiveAll(receiver);
-    const expected = async () => (await allStatuses(sender)).filter((s) => ids.includes(s.messageId ?? ''));
+    const ids = [await sendArkivmelding(net.sender), await sendArkivmelding(net.sender), await sendArkivmelding(net.sender)];
+    await until(
+      async () => (await net.receiver.incoming.list().byPage().next()).value?.content.length === 3,
+      'arrival at the receiver',
+    );
+    await receiveAll(net.receiver);
+    const expected = async () => (await allStatuses(net.sender)).filter((s) => ids.includes(s.messageId ?? ''));
     await until(async () => (await expected()).filter((s) => s.status === 'LEVERT').length === 3, 'LEVERT at the sender');
     const statuses = await expected();
     await until(() => all.received.length >= statuses.length, 'all statuses at the first consumer');
@@ -131,7 +129,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
       expect(got!.event).toMatchObject({
         specversion: '1.0',
         type: 'no.eformidling.message.status',
-        source: sender.baseUrl,
+        source: net.sender.baseUrl,
         subject: `/api/statuses/${status.messageId}`,
         time: status.lastUpdate,
         datacontenttype: 'application/json',
@@ -159,13 +157,13 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const incoming = consumer(exchange, ['eformidling.event.incoming.#']);
     await incoming.consumer.ready;
     const store = new MemoryBridgeStateStore();
-    const b = bridge({ ip: receiver, exchange, store, events: { incoming: true, statuses: false } });
+    const b = bridge({ ip: net.receiver, exchange, store, events: { incoming: true, statuses: false } });
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    await receiveAll(receiver); // start from an empty in-queue
+    await receiveAll(net.receiver); // start from an empty in-queue
     await cycles(b, 1);
     const before = incoming.received.length;
 
-    const ids = [await sendArkivmelding(sender), await sendArkivmelding(sender)];
+    const ids = [await sendArkivmelding(net.sender), await sendArkivmelding(net.sender)];
     await until(() => incoming.received.length >= before + 2, 'two incoming notifications');
     await cycles(b, 2);
     const fresh = incoming.received.slice(before);
@@ -180,10 +178,10 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     }
     // A new bridge with the same store does not announce them again.
     await b.stop();
-    const again = bridge({ ip: receiver, exchange, store, events: { incoming: true, statuses: false } });
+    const again = bridge({ ip: net.receiver, exchange, store, events: { incoming: true, statuses: false } });
     await until(() => again.stats.cycles >= 2, 'two cycles of the second bridge');
     expect(again.stats.published).toBe(0);
-    await receiveAll(receiver);
+    await receiveAll(net.receiver);
   });
 
   it('loses nothing when the broker restarts in the middle of publishing', async () => {
@@ -194,16 +192,16 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     await until(() => b.stats.cycles >= 1, 'first cycle');
 
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await sendArkivmelding(sender));
+    for (let i = 0; i < 5; i++) ids.push(await sendArkivmelding(net.sender));
     await until(() => seen.received.length > 0, 'the first notifications');
-    await broker.stop();
+    await net.broker.stop();
     // While the broker is down, more statuses happen on the IP.
-    for (let i = 0; i < 5; i++) ids.push(await sendArkivmelding(sender));
-    await until(async () => (await receiver.incoming.list().byPage().next()).value?.content.length === 10, 'arrival');
-    await receiveAll(receiver);
-    await broker.start();
+    for (let i = 0; i < 5; i++) ids.push(await sendArkivmelding(net.sender));
+    await until(async () => (await net.receiver.incoming.list().byPage().next()).value?.content.length === 10, 'arrival');
+    await receiveAll(net.receiver);
+    await net.broker.start();
 
-    const expected = async () => (await allStatuses(sender)).filter((s) => ids.includes(s.messageId ?? ''));
+    const expected = async () => (await allStatuses(net.sender)).filter((s) => ids.includes(s.messageId ?? ''));
     await until(async () => (await expected()).filter((s) => s.status === 'LEVERT').length === 10, 'LEVERT at the sender');
     const statuses = await expected();
     const wanted = new Set(statuses.map((s) => `status-${s.id}`));
@@ -233,30 +231,30 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     await flaky.consumer.ready;
     const b = bridge({ exchange, events: { statuses: true, incoming: false }, startFrom: 'now' });
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    await sendArkivmelding(sender);
-    await sendArkivmelding(sender);
+    await sendArkivmelding(net.sender);
+    await sendArkivmelding(net.sender);
     await until(() => flaky.received.length >= 2, 'handled after a retry');
     expect(flaky.received.every((r) => r.redelivered)).toBe(true);
     expect(failedOnce.size).toBe(2);
     expect(errors.map((e) => e.message)).toEqual(['archive is down', 'archive is down']);
     expect(flaky.consumer.stats).toMatchObject({ acked: 2, requeued: 2 });
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
 
   it('notify-then-fetch: two workers on one IP never handle one message twice', async () => {
     const exchange = newExchange();
-    await receiveAll(receiver);
+    await receiveAll(net.receiver);
     const handled: Array<{ worker: string; messageId: string; bytes: number }> = [];
     const worker = (name: string) =>
       consumeNotifications({
-        amqpUrl: broker.url,
+        amqpUrl: net.broker.url,
         exchange,
         queue: `${exchange}.${name}`,
         bindings: ['eformidling.event.incoming.#'],
         prefetch: 5,
         retryDelayMs: 20,
-        handler: fetchIncoming(receiver, async ({ messageId, download }) => {
+        handler: fetchIncoming(net.receiver, async ({ messageId, download }) => {
           const bytes = (await download?.arrayBuffer())?.byteLength ?? 0;
           await new Promise((r) => setTimeout(r, 15)); // hold the lock a moment so the other worker collides
           handled.push({ worker: name, messageId, bytes });
@@ -265,11 +263,11 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const workers = [worker('a'), worker('b')];
     running.push(...workers);
     await Promise.all(workers.map((w) => w.ready));
-    const b = bridge({ ip: receiver, exchange, events: { incoming: true, statuses: false } });
+    const b = bridge({ ip: net.receiver, exchange, events: { incoming: true, statuses: false } });
     await until(() => b.stats.cycles >= 1, 'first cycle');
 
     const ids: string[] = [];
-    for (let i = 0; i < 8; i++) ids.push(await sendArkivmelding(sender));
+    for (let i = 0; i < 8; i++) ids.push(await sendArkivmelding(net.sender));
     await until(() => handled.length >= 8, 'all messages handled');
     // Both workers got every notification; the one that lost the IP lock acks without handling.
     await until(() => workers.every((w) => w.stats.acked === 8), 'both workers done');
@@ -277,7 +275,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     expect(handled.map((h) => h.messageId).sort()).toEqual([...ids].sort());
     expect(new Set(handled.map((h) => h.messageId)).size).toBe(8);
     expect(handled.every((h) => h.bytes > 0)).toBe(true);
-    expect((await receiver.incoming.list().byPage().next()).value?.content ?? []).toEqual([]);
+    expect((await net.receiver.incoming.list().byPage().next()).value?.content ?? []).toEqual([]);
   });
 
   it('backs off while the IP fails and then publishes what it missed', async () => {
@@ -291,8 +289,8 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     b.on('error', (e) => errors.push(e));
     b.on('retry', (r) => retries.push(r));
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    const id = await sendArkivmelding(sender);
-    sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 6 });
+    const id = await sendArkivmelding(net.sender);
+    net.sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 6 });
     await until(() => errors.length >= 1, 'a failed cycle');
     await until(() => seen.received.some((r) => r.event.data.messageId === id && r.event.data.status === 'SENDT'), 'SENDT after recovery');
     expect(b.stats.failures).toBeGreaterThanOrEqual(1);
@@ -301,8 +299,8 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     expect(retries.map((r) => r.attempt)).toEqual(retries.map((_r, i) => i + 1)); // failures in a row, counted
     for (const r of retries) expect(r.delayMs).toBeLessThanOrEqual(500); // within the configured retry.maxDelayMs
     expect(seen.received.find((r) => r.event.data.messageId === id)?.event.data).not.toHaveProperty('serviceIdentifier');
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
 
   it('drops a message that is not a notification instead of redelivering it forever', async () => {
@@ -312,7 +310,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     c.consumer.on('error', (e) => errors.push(e));
     await c.consumer.ready;
     const { Connection } = await import('rabbitmq-client');
-    const raw = new Connection(broker.url);
+    const raw = new Connection(net.broker.url);
     const pub = raw.createPublisher({ confirm: true });
     await pub.send({ exchange, routingKey: 'eformidling.event.message.levert' }, Buffer.from('not json'));
     await pub.send({ exchange, routingKey: 'eformidling.event.message.levert', contentType: 'application/json' }, { hello: 'world' });
@@ -336,18 +334,18 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const b = bridge({ exchange, unroutable: 'retry', events: { statuses: true, incoming: false }, startFrom: 'now' });
     b.on('error', (e) => errors.push(e));
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    const id = await sendArkivmelding(sender);
+    const id = await sendArkivmelding(net.sender);
     await until(() => errors.some((e) => e.name === 'UnroutableNotificationError'), 'an unroutable retry');
     const late = consumer(exchange, ['eformidling.event.message.opprettet']);
     await late.consumer.ready;
     await until(() => late.received.some((r) => r.event.data.messageId === id), 'OPPRETTET once a queue is bound');
     expect(errors[0]?.message).toMatch(/eformidling\.event\.message\.opprettet/);
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
 
   it('stops with an error on bad broker credentials, and not at all when aborted before start', async () => {
-    const refused = bridge({ exchange: newExchange(), amqpUrl: broker.url.replace('guest:guest', 'guest:wrong') });
+    const refused = bridge({ exchange: newExchange(), amqpUrl: net.broker.url.replace('guest:guest', 'guest:wrong') });
     await expect(refused.done).rejects.toMatchObject({ code: 'ACCESS_REFUSED' });
     const aborted = bridge({ exchange: newExchange(), signal: AbortSignal.abort() });
     await expect(aborted.done).resolves.toBeUndefined();
@@ -377,12 +375,12 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const b = bridge({ exchange, exchangeMode: 'passive', events: { statuses: true, incoming: false }, startFrom: 'now' });
     b.on('returned', (_event, key) => returned.push(key));
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    await sendArkivmelding(sender);
+    await sendArkivmelding(net.sender);
     await until(() => returned.length >= 1, 'a returned notification');
     expect(returned[0]).toBe('eformidling.event.message.opprettet');
     expect(b.stats.returned).toBeGreaterThanOrEqual(1);
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
 
   it('works with the defaults: exchange eformidling, every event, bindings eformidling.event.#, default backoff', async () => {
@@ -390,7 +388,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     const handlerErrors: Error[] = [];
     let thrown = false;
     const c = consumeNotifications({
-      amqpUrl: broker.url,
+      amqpUrl: net.broker.url,
       queue: `defaults.${randomUUID().slice(0, 8)}`,
       handler: (event) => {
         if (!thrown) {
@@ -403,25 +401,25 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     c.on('error', (e) => handlerErrors.push(e));
     running.push(c);
     await c.ready;
-    const b = createNotificationBridge({ ip: sender, amqpUrl: broker.url });
+    const b = createNotificationBridge({ ip: net.sender, amqpUrl: net.broker.url });
     running.push(b);
     const bridgeErrors: Error[] = [];
     b.on('error', (e) => bridgeErrors.push(e));
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    const id = await sendArkivmelding(sender);
-    sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 2 });
+    const id = await sendArkivmelding(net.sender);
+    net.sim.simulator.faults.failNext({ org: SENDER, method: 'GET', path: '/api/statuses', status: 503, times: 2 });
     b.pollNow();
     await until(() => bridgeErrors.length >= 1, 'a failed cycle');
     await until(() => received.includes(`${id} OPPRETTET`), 'OPPRETTET after the default backoff');
     expect(handlerErrors.map((e) => e.message)).toEqual(['not yet']);
     expect(c.stats.requeued).toBe(1);
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
 
   it('a consumer given an aborted signal closes at once and never becomes ready', async () => {
     const c = consumeNotifications({
-      amqpUrl: broker.url,
+      amqpUrl: net.broker.url,
       queue: `aborted.${randomUUID().slice(0, 8)}`,
       handler: () => {},
       signal: AbortSignal.abort(),

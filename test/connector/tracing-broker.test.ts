@@ -5,8 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { IntegrasjonspunktClient } from 'eformidling';
-import { startSimulator } from 'eformidling/mock';
+import type { IntegrasjonspunktClient } from 'eformidling';
 import {
   consumeNotifications,
   createNotificationBridge,
@@ -17,31 +16,28 @@ import {
   RetryNotificationLater,
 } from 'eformidling/rabbitmq';
 import type { Connection } from 'rabbitmq-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
 import { useOtel } from '../observability/otel.js';
-import { startBroker, type TestBroker } from './broker.js';
-import { RECEIVER, SENDER, sendArkivmelding, until } from './fixtures.js';
+import { type BrokerNetwork, sendArkivmelding, startBrokerNetwork, until } from './fixtures.js';
 
 const otel = useOtel();
 const app = trace.getTracer('archive-app');
 
-let broker: TestBroker;
-let sim: Awaited<ReturnType<typeof startSimulator>>;
-let sender: IntegrasjonspunktClient;
-let receiver: IntegrasjonspunktClient;
+/** Filled while the suite runs (startBrokerNetwork). */
+const net = {} as BrokerNetwork;
 const running: Array<NotificationBridge | NotificationConsumer | Pick<Connection, 'close'>> = [];
 
 const newExchange = () => `efm.trace.${randomUUID().slice(0, 8)}`;
 
 function bridge(ip: IntegrasjonspunktClient, exchange: string, events: { statuses: boolean; incoming: boolean }): NotificationBridge {
-  const b = createNotificationBridge({ ip, amqpUrl: broker.url, exchange, events, startFrom: 'now', pollIntervalMs: 50 });
+  const b = createNotificationBridge({ ip, amqpUrl: net.broker.url, exchange, events, startFrom: 'now', pollIntervalMs: 50 });
   running.push(b);
   return b;
 }
 
 function consume(exchange: string, bindings: string[], handler: Parameters<typeof consumeNotifications>[0]['handler']) {
-  const c = consumeNotifications({ amqpUrl: broker.url, exchange, queue: `${exchange}.app`, bindings, retryDelayMs: 0, handler });
+  const c = consumeNotifications({ amqpUrl: net.broker.url, exchange, queue: `${exchange}.app`, bindings, retryDelayMs: 0, handler });
   running.push(c);
   return c;
 }
@@ -72,23 +68,13 @@ async function receiveAll(ip: IntegrasjonspunktClient): Promise<void> {
 }
 
 describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
-  beforeAll(async () => {
-    broker = await startBroker();
-    sim = await startSimulator({ port: 0, host: '127.0.0.1' });
-    sender = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(SENDER), retry: 1 });
-    receiver = new IntegrasjonspunktClient({ baseUrl: sim.baseUrl(RECEIVER), retry: 1 });
-  }, 180_000);
+  startBrokerNetwork(net);
 
   afterEach(async () => {
     for (const r of running.splice(0)) await ('stop' in r ? r.stop() : r.close());
-    await until(() => sim.simulator.deliverAll() === 0, 'carrier drained');
-    await receiveAll(receiver);
+    await until(() => net.sim.simulator.deliverAll() === 0, 'carrier drained');
+    await receiveAll(net.receiver);
   });
-
-  afterAll(async () => {
-    await sim?.close();
-    await broker?.close();
-  }, 60_000);
 
   it("links the bridge's poll, its publish, the delivery and the handler's own span in one trace", async () => {
     const exchange = newExchange();
@@ -100,7 +86,7 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
     );
     // A second subscriber that looks at the raw AMQP message: the trace context is in its headers as well.
     const { Connection } = await import('rabbitmq-client');
-    const raw = new Connection(broker.url);
+    const raw = new Connection(net.broker.url);
     const headers = new Map<string, Record<string, unknown> | undefined>();
     const rawConsumer = raw.createConsumer(
       {
@@ -114,10 +100,10 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
     );
     running.push(rawConsumer, raw);
     await Promise.all([c.ready, new Promise((resolve) => rawConsumer.once('ready', resolve))]);
-    const b = bridge(sender, exchange, { statuses: true, incoming: false });
+    const b = bridge(net.sender, exchange, { statuses: true, incoming: false });
     await until(() => b.stats.cycles >= 1, 'first cycle');
 
-    const messageId = await sendArkivmelding(sender);
+    const messageId = await sendArkivmelding(net.sender);
     await until(() => handled.some((e) => e.data.messageId === messageId && e.data.status === 'OPPRETTET'), 'OPPRETTET handled');
     const event = handled.find((e) => e.data.messageId === messageId && e.data.status === 'OPPRETTET') as NotificationEvent;
     await until(() => headers.has(event.id), 'the raw copy');
@@ -174,7 +160,7 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
     const c = consume(
       exchange,
       ['eformidling.event.incoming.#'],
-      fetchIncoming(receiver, ({ messageId, download }) =>
+      fetchIncoming(net.receiver, ({ messageId, download }) =>
         appSpan('store message', async () => {
           await download?.arrayBuffer();
           fetched.push(messageId);
@@ -182,9 +168,9 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
       ),
     );
     await c.ready;
-    const b = bridge(receiver, exchange, { statuses: false, incoming: true });
+    const b = bridge(net.receiver, exchange, { statuses: false, incoming: true });
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    const messageId = await sendArkivmelding(sender);
+    const messageId = await sendArkivmelding(net.sender);
     await until(() => fetched.includes(messageId), 'the message fetched');
     const eventId = `incoming-${messageId}`;
     await until(() => withAttribute(otel.named(`process ${exchange}`), 'cloudevents.event_id', eventId).length === 1, 'the delivery span');
@@ -214,9 +200,9 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
       acked = event;
     });
     await c.ready;
-    const b = bridge(sender, exchange, { statuses: true, incoming: false });
+    const b = bridge(net.sender, exchange, { statuses: true, incoming: false });
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    await sendArkivmelding(sender);
+    await sendArkivmelding(net.sender);
     await until(() => acked !== undefined, 'acked on the third delivery');
     const id = acked?.id;
     await until(() => withAttribute(otel.named(`process ${exchange}`), 'cloudevents.event_id', id).length === 3, 'three delivery spans');
@@ -241,7 +227,7 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
     });
     await c.ready;
     const { Connection } = await import('rabbitmq-client');
-    const raw = new Connection(broker.url);
+    const raw = new Connection(net.broker.url);
     const publisher = raw.createPublisher({ confirm: true });
     running.push(publisher, raw);
     const origin = app.startSpan('other publisher');
@@ -261,10 +247,10 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
   it('marks a notification nobody is bound for as returned, on the span and in the metric', async () => {
     const exchange = newExchange(); // declared by the bridge, no queue bound
     const returned: NotificationEvent[] = [];
-    const b = bridge(sender, exchange, { statuses: true, incoming: false });
+    const b = bridge(net.sender, exchange, { statuses: true, incoming: false });
     b.on('returned', (event) => returned.push(event));
     await until(() => b.stats.cycles >= 1, 'first cycle');
-    await sendArkivmelding(sender);
+    await sendArkivmelding(net.sender);
     await until(() => returned.length >= 1, 'a returned notification');
     const [span] = withAttribute(otel.named(`publish ${exchange}`), 'cloudevents.event_id', returned[0]?.id);
     expect(span?.attributes['eformidling.outcome']).toBe('returned');
