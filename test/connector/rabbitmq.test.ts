@@ -107,10 +107,7 @@ describe.skipIf(!services().rabbitmq)('notification bridge on RabbitMQ', () => {
     await until(() => b.stats.cycles >= 1, 'first cycle');
 
     const ids = [await sendArkivmelding(net.sender), await sendArkivmelding(net.sender), await sendArkivmelding(net.sender)];
-    await until(
-      async () => (await net.receiver.incoming.list().byPage().next()).value?.content.length === 3,
-      'arrival at the receiver',
-    );
+    await until(async () => (await net.receiver.incoming.list().byPage().next()).value?.content.length === 3, 'arrival at the receiver');
     await receiveAll(net.receiver);
     const expected = async () => (await allStatuses(net.sender)).filter((s) => ids.includes(s.messageId ?? ''));
     await until(async () => (await expected()).filter((s) => s.status === 'LEVERT').length === 3, 'LEVERT at the sender');
