@@ -19,6 +19,16 @@ export class ApiError extends Error {
  * @param {RequestInit} [init]
  */
 export async function call(path, init = {}) {
+  const changing = (init.method ?? 'GET') !== 'GET';
+  if (changing) changeStarted();
+  try {
+    return await request(path, init);
+  } finally {
+    if (changing) changeEnded();
+  }
+}
+
+async function request(path, init) {
   const response = await fetch(`${API}${path}`, { ...init, headers: { accept: 'application/json', ...init.headers } });
   const text = await response.text();
   let body;
@@ -32,6 +42,34 @@ export async function call(path, init = {}) {
     throw new ApiError(response.status, `${response.status}: ${message}`);
   }
   return body;
+}
+
+// The page's own changes (POST, PUT, PATCH, DELETE) in flight. A read that was under way while one of them was may
+// show the state from before it (the server answered the read first, or the answer was rendered after the click), so
+// useResource throws that answer away and reads again once the changes are done: what a view shows never goes back
+// behind a change the user just made.
+let changesInFlight = 0;
+let changeEpoch = 0;
+const afterChanges = new Set();
+
+function changeStarted() {
+  changesInFlight += 1;
+  changeEpoch += 1;
+}
+
+function changeEnded() {
+  changesInFlight -= 1;
+  changeEpoch += 1;
+  if (changesInFlight > 0) return;
+  const waiting = [...afterChanges];
+  afterChanges.clear();
+  for (const run of waiting) run();
+}
+
+/** Runs `run` once no change is in flight (at once if none is). */
+function whenChangesDone(run) {
+  if (changesInFlight === 0) run();
+  else afterChanges.add(run);
 }
 
 /** POSTs JSON. @param {string} path @param {unknown} [body] */
@@ -142,8 +180,13 @@ export function useResource(path, when = () => true) {
   useEffect(() => {
     if (path === undefined) return;
     let live = true;
+    const epoch = changeEpoch;
     call(path).then(
-      (data) => live && setResult({ data, error: undefined, loading: false }),
+      (data) => {
+        if (!live) return;
+        if (changesInFlight > 0 || epoch !== changeEpoch) return whenChangesDone(() => live && setVersion((v) => v + 1)); // may predate a change: read again
+        setResult({ data, error: undefined, loading: false });
+      },
       (error) => live && setResult((r) => ({ data: r.data, error, loading: false })),
     );
     return () => {

@@ -135,6 +135,54 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
     expect(await health()).toBe(200);
   });
 
+  it('keeps a switch where the user put it when a reload read before the change lands during it', async () => {
+    const page = await ctx.open('faults');
+    await page.getByLabel('Route (path pattern)').fill('/manage/health');
+    await page.getByLabel('Effect').selectOption('status');
+    await page.getByLabel('Times').fill('');
+    await page.getByRole('button', { name: 'Add fault' }).click();
+    const toggle = page.getByRole('switch');
+    await page.locator('li.fault input[role="switch"]:checked:enabled').waitFor();
+
+    // The reload after switching off is read from the server at once (off) but answered only later; the next PATCH
+    // (switching on again) is held until that stale answer has been rendered.
+    const staleRead = Promise.withResolvers<void>();
+    const staleAnswered = Promise.withResolvers<void>();
+    const patchHeld = Promise.withResolvers<void>();
+    const releasePatch = Promise.withResolvers<void>();
+    let reads = 0;
+    let patches = 0;
+    await page.route('**/console/api/faults**', async (route) => {
+      const method = route.request().method();
+      if (method === 'GET' && ++reads === 1) {
+        const response = await route.fetch();
+        staleRead.resolve();
+        await staleAnswered.promise;
+        return route.fulfill({ response });
+      }
+      if (method === 'PATCH' && ++patches === 2) {
+        patchHeld.resolve();
+        await releasePatch.promise;
+      }
+      return route.fallback();
+    });
+
+    await toggle.uncheck();
+    await staleRead.promise;
+    await toggle.check();
+    await patchHeld.promise;
+    const answered = page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/faults'));
+    staleAnswered.resolve();
+    await answered;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))));
+    expect(await toggle.isChecked(), 'the stale "off" must not undo the click').toBe(true);
+
+    releasePatch.resolve();
+    await page.locator('li.fault input[role="switch"]:checked:enabled').waitFor();
+    expect(await fetch(`${ctx.server.baseUrl(DEPARTEMENT)}/manage/health`).then((r) => r.status)).toBe(503);
+    expect(reads, 'the stale answer was read again').toBeGreaterThan(1);
+  });
+
   it('shows a webhook subscription and each push with the endpoint answer', async () => {
     const endpoint = createServer((req, res) => {
       req.resume();

@@ -97,9 +97,9 @@ export function FaultsView() {
 }
 
 function FaultItem({ fault: f, requests }) {
-  // The switch follows the click at once; the server's answer (and its fault event) confirms or reverts it.
+  // The switch follows the click at once; the server's answer (and its fault event) confirms or reverts it. While
+  // the change is in flight a reload that lands cannot put the switch back (useResource reads again after it).
   const [on, setOn] = useState(f.enabled);
-  useEffect(() => setOn(f.enabled), [f.enabled]);
   const [toggle, busy, error] = useAction(async (enabled) => {
     setOn(enabled);
     try {
@@ -109,6 +109,9 @@ function FaultItem({ fault: f, requests }) {
       throw e;
     }
   });
+  useEffect(() => {
+    if (!busy) setOn(f.enabled);
+  }, [f.enabled]);
   const [remove, removing, removeError] = useAction(() => call(`/faults/${f.id}`, { method: 'DELETE' }));
   const hits = f.recentHits.map((id) => requests.get(id)).filter(Boolean);
   const scope = `${f.method ?? 'any method'} ${f.path}${f.org ? ` on ${f.org}` : ' on every IP'}`;
