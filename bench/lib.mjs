@@ -86,6 +86,14 @@ export async function abba({ sdk, raw, pairs }) {
 }
 
 /**
+ * Rounds for sequential small calls: many short rounds (10 requests each) rather than a few long ones. A drift in
+ * machine speed then hits both sides within milliseconds of each other. On the 2-core VM these figures come from, a
+ * raw-fetch-vs-the-same-raw-fetch control measured 0.95-1.06 with rounds of 300 requests and 0.996-0.999 with
+ * these (the `noise floor` row of bench/capabilities.bench.mjs shows it in every run).
+ */
+export const SHORT_ROUNDS = { perRound: 10, pairs: 1500, warmup: 500 };
+
+/**
  * Fair comparison of two throughput workloads: many short rounds in ABBA order (see {@link abba}), each round
  * `perRound` operations; `work(n)` performs n operations. Rates are operations per second.
  */

@@ -6,10 +6,10 @@ import { RequestValidationError } from '../errors.js';
  */
 export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    const text = String(value);
+  for (let i = 0; i < values.length; i++) {
+    const text = String(values[i]);
     if (text === '' || text === '.' || text === '..') throw new RequestValidationError('id', `'${text}' is not a valid path parameter`);
     out += encodeURIComponent(text) + (strings[i + 1] ?? '');
-  });
+  }
   return out;
 }

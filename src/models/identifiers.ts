@@ -68,6 +68,19 @@ export interface IdentifierOptions {
 }
 
 /**
+ * The warning for organisation numbers with a wrong MOD11 check digit (given to `options.warn`), or the error under
+ * `strictIdentifiers`.
+ */
+function checkDigitWarning(field: string, input: string, options: IdentifierOptions, org: string, part: string | undefined): string {
+  const wrong = [org, part].filter((n): n is string => n !== undefined && !isOrganisationNumber(n));
+  const why = `the organisation number ${wrong.join(' and ')} has a wrong MOD11 check digit`;
+  if (options.strict) throw invalid(field, input, `${why} (strictIdentifiers)`);
+  const warning = `${field}: ${why}; the IP does not check it, so it is sent as given`;
+  options.warn?.(warning);
+  return warning;
+}
+
+/**
  * Parses a sender or receiver identifier in any form the IP accepts and returns its SBD form.
  * Throws a {@link RequestValidationError} naming `field` when the IP would refuse the value (wrong length, letters,
  * a malformed ICD prefix, a personal id with wrong check digits). A `0192` organisation number with a wrong MOD11
@@ -88,25 +101,16 @@ export function parseIdentifier(input: string, field = 'identifier', options: Id
   }
   const value = input.trim();
   if (value === '') throw new RequestValidationError(field, 'must not be empty');
-  const checkDigits = (org: string, part: string | undefined): string | undefined => {
-    const wrong = [org, part].filter((n): n is string => n !== undefined && !isOrganisationNumber(n));
-    if (wrong.length === 0) return undefined;
-    const why = `the organisation number ${wrong.join(' and ')} has a wrong MOD11 check digit`;
-    if (options.strict) throw invalid(field, input, `${why} (strictIdentifiers)`);
-    const warning = `${field}: ${why}; the IP does not check it, so it is sent as given`;
-    options.warn?.(warning);
-    return warning;
-  };
   if (/^\d{9}$/.test(value)) {
-    const warning = checkDigits(value, undefined);
-    return {
+    const parsed: Extract<ParsedIdentifier, { kind: 'organisation' }> = {
       kind: 'organisation',
       icd: '0192',
       organisationNumber: value,
       value: `0192:${value}`,
       authority: 'iso6523-actorid-upis',
-      ...(warning === undefined ? {} : { warning }),
     };
+    if (!isOrganisationNumber(value)) parsed.warning = checkDigitWarning(field, input, options, value, undefined);
+    return parsed;
   }
   if (/^\d{11}$/.test(value)) {
     if (!isPersonalIdentifier(value)) throw invalid(field, input, 'the personal identifier has wrong check digits');
@@ -129,7 +133,9 @@ export function parseIdentifier(input: string, field = 'identifier', options: Id
     if (icd === '0192') {
       if (!/^\d{9}$/.test(org)) throw invalid(field, input, 'a 0192 organisation number is 9 digits');
       if (part !== undefined && !/^\d{9}$/.test(part)) throw invalid(field, input, 'the on-behalf-of organisation number is 9 digits');
-      warning = checkDigits(org, part);
+      if (!isOrganisationNumber(org) || (part !== undefined && !isOrganisationNumber(part))) {
+        warning = checkDigitWarning(field, input, options, org, part);
+      }
     }
     return {
       kind: 'organisation',

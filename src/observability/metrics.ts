@@ -65,7 +65,7 @@ function clean(attributes: SpanAttributes | undefined): Api.Attributes | undefin
   return attributes === undefined ? undefined : cleanAttributes(attributes);
 }
 
-/** Whether metrics go anywhere (the API is installed): callers skip building attributes when not. @internal */
+/** Whether metrics go anywhere (the API is installed and a meter provider registered): callers skip building attributes when not. @internal */
 export function metricsEnabled(): boolean {
   return sdkMeter() !== undefined;
 }

@@ -52,7 +52,13 @@ export interface OpenSpan extends SpanScope {
   run<T>(fn: () => T): T;
 }
 
-const NOOP_OPEN: OpenSpan = { ...NOOP_SCOPE, end() {}, run: (fn) => fn() };
+/** The span of work nobody records: runs `fn` as it is and ends as nothing. @internal */
+export const NOOP_OPEN: OpenSpan = { ...NOOP_SCOPE, end() {}, run: (fn) => fn() };
+
+/** Whether spans are recorded by anyone (the API is installed and a tracer provider registered). @internal */
+export function tracingEnabled(): boolean {
+  return sdkTracer() !== undefined;
+}
 
 /** Starts a span as a child of the active span (or of `options.parent`). @internal */
 export function startSpan(name: string, options: SpanOptions = {}): OpenSpan {

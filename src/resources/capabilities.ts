@@ -34,18 +34,16 @@ export class CapabilitiesResource extends Resource {
       // The capabilities path takes the primary identifier: the organisation number without ICD, the fnr, the NHN id.
       const id =
         parsed.kind === 'organisation' ? parsed.organisationNumber : parsed.kind === 'person' ? parsed.personalIdentifier : parsed.value;
-      const { process, securityLevel, ...requestOptions } = options ?? {};
+      // The options go to the transport as they are: it reads only the request options among them.
+      const { process, securityLevel } = options ?? {};
       if (process !== undefined && (typeof process !== 'string' || process.trim() === '')) {
         throw new RequestValidationError('options.process', 'must be a non-empty process URN');
       }
       if (securityLevel !== undefined && (!Number.isInteger(securityLevel) || securityLevel < 1 || securityLevel > 4)) {
         throw new RequestValidationError('options.securityLevel', 'must be a whole number from 1 to 4');
       }
-      return this.transport.json(
-        { method: 'GET', path: path`/api/capabilities/${id}`, query: { process, securityLevel } },
-        CapabilitiesSchema,
-        requestOptions,
-      );
+      const query = process === undefined && securityLevel === undefined ? undefined : { process, securityLevel };
+      return this.transport.json({ method: 'GET', path: path`/api/capabilities/${id}`, query }, CapabilitiesSchema, options ?? {});
     });
   }
 }

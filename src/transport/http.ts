@@ -1,16 +1,25 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { z } from 'zod';
-import { ApiError, ConnectionError, EformidlingError, RequestValidationError, TimeoutError } from '../errors.js';
-import { cleanServerText, redactUrl } from '../internal/redact.js';
+import { RequestValidationError, TimeoutError } from '../errors.js';
+import { redactUrl } from '../internal/redact.js';
 import { isTimerMs } from '../internal/timer-ms.js';
 import type { IdentifierOptions } from '../models/identifiers.js';
 import { HTTP } from '../observability/attributes.js';
 import { count, metricsEnabled, record } from '../observability/metrics.js';
 import { formatRequestLine } from '../observability/request-line.js';
 import { routeTemplate } from '../observability/routes.js';
-import { asAttempt, injectTraceContext, type OpenSpan, outerResendCount, startSpan } from '../observability/spans.js';
+import {
+  asAttempt,
+  injectTraceContext,
+  NOOP_OPEN,
+  type OpenSpan,
+  outerResendCount,
+  startSpan,
+  tracingEnabled,
+} from '../observability/spans.js';
 import type { RequestBody } from '../uploads.js';
 import { type AuthOption, authHeader, validateAuth } from './auth.js';
+import { mapFailure, redirectError } from './failure.js';
 import { type Logger, silentLogger } from './logger.js';
 import {
   asOption,
@@ -24,7 +33,7 @@ import {
   type RequestOptions,
   type TransportOptions,
 } from './request.js';
-import { cancel, describeNetworkError, discard, parseJson, toApiError } from './response.js';
+import { cancel, discard, parseJsonText, toApiError } from './response.js';
 import { type ResolvedRetry, type RetryRunner, resolveRetry, withRetry } from './retry.js';
 import { createTlsFetch, type FetchLike, type TlsOptions } from './tls.js';
 import { buildUserAgent } from './user-agent.js';
@@ -32,17 +41,16 @@ import { buildUserAgent } from './user-agent.js';
 export type { BodySource, HttpRequest, Query, ReadContext, RequestOptions, TransportOptions } from './request.js';
 export { parseJson, type ReadLimits, readBytes, readText, toIssues } from './response.js';
 
-const NO_REDIRECTS =
-  'the SDK never follows a redirect (the integrasjonspunkt does not send one): set baseUrl to the address the IP answers on';
-
 /**
- * How an attempt's response is read. `covered`: the attempt's timer runs until `read` has finished (small bodies);
- * otherwise it ends when the headers have arrived and `read` times its own reads (a streamed download).
+ * How an attempt's response is read: `json` and `empty` read the whole (small) body while the attempt's timer runs;
+ * `custom` gets the response once the headers have arrived and times its own reads (a streamed download).
  */
-interface Reader<T> {
-  read: (res: Response, ctx: ReadContext) => Promise<T>;
-  covered: boolean;
-}
+type Reader<T> =
+  | { kind: 'json'; schema: z.ZodType; nullOn204: boolean }
+  | { kind: 'empty' }
+  | { kind: 'custom'; read: (res: Response, ctx: ReadContext) => Promise<T> };
+
+const EMPTY: Reader<number> = { kind: 'empty' };
 
 /**
  * The transport: the only module that talks HTTP. Every request goes through one engine, `fetch` (the global one, the
@@ -127,7 +135,7 @@ export class Transport {
    * own reads (a streamed download may take longer than one attempt; see {@link ReadContext}).
    */
   execute<T>(req: HttpRequest, read: (res: Response, ctx: ReadContext) => Promise<T>, options: RequestOptions = {}): Promise<T> {
-    return this.#run(req, options, { read, covered: false });
+    return this.#run(req, options, { kind: 'custom', read });
   }
 
   /** Runs `fn` under the client's retry policy (for composite operations such as a create that checks itself). */
@@ -135,20 +143,17 @@ export class Transport {
 
   /** GET/POST/... returning parsed JSON. */
   json<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S>> {
-    return this.#run(req, options, { read: (res, ctx) => parseJson(res, schema, ctx), covered: true });
+    return this.#run(req, options, { kind: 'json', schema, nullOn204: false });
   }
 
   /** Like {@link json}, but a 204 gives `null`. */
   jsonOrNull<S extends z.ZodType>(req: HttpRequest, schema: S, options?: RequestOptions): Promise<z.output<S> | null> {
-    return this.#run(req, options, {
-      read: (res, ctx) => (res.status === 204 ? discard(res).then(() => null) : parseJson(res, schema, ctx)),
-      covered: true,
-    });
+    return this.#run(req, options, { kind: 'json', schema, nullOn204: true });
   }
 
   /** A request whose body is ignored; resolves with the status. */
   empty(req: HttpRequest, options?: RequestOptions): Promise<number> {
-    return this.#run(req, options, { read: (res) => discard(res).then(() => res.status), covered: true });
+    return this.#run(req, options, EMPTY);
   }
 
   /** A request whose successful response is returned unread (for streaming downloads). */
@@ -193,14 +198,19 @@ export class Transport {
     if (this.#logging) this.logger.debug(`→ ${req.method} ${redactUrl(url)}`, { attempt: attemptNumber });
     // One CLIENT span per attempt (OpenTelemetry's HTTP client conventions: a resend is a span of its own, with
     // `http.request.resend_count`); a workflow's span, when there is one, is the parent of all of them.
-    const route = routeTemplate(req.method, req.path);
+    // Nobody listening (no provider registered), no span is started, no metric recorded and no route looked up.
+    const tracing = tracingEnabled();
+    const metering = metricsEnabled();
+    const route = tracing || metering ? routeTemplate(req.method, req.path) : undefined;
     // Resends by this layer plus those of a composite operation retried above it (a resource's `withRetry`).
     const resends = attemptNumber - 1 + outerResendCount();
-    if (resends > 0) count('eformidling.http.retries', { [HTTP.method]: req.method, [HTTP.urlTemplate]: route });
-    const span = startSpan(route ? `${req.method} ${route}` : req.method, {
-      kind: 'client',
-      attributes: () => this.#spanAttributes(req, url, route, resends),
-    });
+    if (resends > 0 && metering) count('eformidling.http.retries', { [HTTP.method]: req.method, [HTTP.urlTemplate]: route });
+    const span = tracing
+      ? startSpan(route ? `${req.method} ${route}` : req.method, {
+          kind: 'client',
+          attributes: () => this.#spanAttributes(req, url, route, resends),
+        })
+      : NOOP_OPEN;
     if (span.recording) span.run(() => injectTraceContext(headers));
     let status: number | undefined;
     // One timer per attempt covers the headers and (for the built-in readers) the body. The caller's signal is
@@ -227,7 +237,7 @@ export class Transport {
       // Redirects are never followed: fetch would carry every header but Authorization (an API-key header included)
       // to the other host. Without a body a 3xx comes back ('manual') and is reported below with its Location. With a
       // body, 'error': in any other mode fetch clones the request, and the clone's tee holds the whole body in memory
-      // (a 1 GiB upload grew RSS by 1 GiB); a 3xx then fails inside fetch and is reported by #mapFailure.
+      // (a 1 GiB upload grew RSS by 1 GiB); a 3xx then fails inside fetch and is reported by mapFailure.
       const init: RequestInit & { duplex?: 'half' } = {
         method: req.method,
         headers,
@@ -258,34 +268,37 @@ export class Transport {
       if (status >= 300 && status < 400) {
         // The IP never redirects an API call, so this is a gateway or a wrong baseUrl, and following it could hand the
         // credentials to another host.
-        const location = res.headers.get('location');
         cancel(res);
-        throw ApiError.from({
-          status,
+        throw redirectError(req, url, status, res.headers.get('location'));
+      }
+      let result: T;
+      if (reader.kind === 'json') {
+        result = (
+          reader.nullOn204 && status === 204
+            ? await discard(res).then(() => null)
+            : parseJsonText(await res.text(), reader.schema, status, req.method, url)
+        ) as T;
+      } else if (reader.kind === 'empty') {
+        await discard(res);
+        result = status as T;
+      } else {
+        // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
+        release();
+        const ctx: ReadContext = {
           method: req.method,
           url,
-          body: undefined,
-          message:
-            `${req.method} ${req.path} was redirected (${status})${location ? ` to ${redactUrl(cleanServerText(location, 300))}` : ''}; ` +
-            NO_REDIRECTS,
-        });
+          remainingMs: Math.max(1, timeoutMs - (performance.now() - started)),
+          timeout: () =>
+            new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, { method: req.method, url, timeoutMs }),
+          signal,
+        };
+        result = await reader.read(res, ctx);
       }
-      const ctx: ReadContext = {
-        method: req.method,
-        url,
-        remainingMs: Math.max(1, timeoutMs - (performance.now() - started)),
-        timeout: () =>
-          new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, { method: req.method, url, timeoutMs }),
-        signal,
-      };
-      // Custom readers (streamed downloads) time their own reads: a large body may take longer than one attempt.
-      if (!reader.covered) release();
-      const result = await reader.read(res, ctx);
-      this.#endAttempt(span, req, route, status, started);
+      this.#endAttempt(span, req, route, status, started, metering);
       return result;
     } catch (error) {
-      const mapped = this.#mapFailure(error, req, url, signal, timeoutMs, timedOut);
-      this.#endAttempt(span, req, route, status, started, mapped);
+      const mapped = mapFailure(error, req, url, signal, timeoutMs, timedOut);
+      this.#endAttempt(span, req, route, status, started, metering, mapped);
       if (this.#logging && status === undefined) {
         const name = mapped instanceof Error ? mapped.name : 'Error';
         this.logger.debug(
@@ -320,7 +333,16 @@ export class Transport {
   }
 
   /** Ends an attempt's span and records its duration (in seconds, as OpenTelemetry's `http.client.request.duration`). */
-  #endAttempt(span: OpenSpan, req: HttpRequest, route: string | undefined, status: number | undefined, started: number, error?: unknown) {
+  #endAttempt(
+    span: OpenSpan,
+    req: HttpRequest,
+    route: string | undefined,
+    status: number | undefined,
+    started: number,
+    metering: boolean,
+    error?: unknown,
+  ) {
+    if (span === NOOP_OPEN && !metering) return;
     const errorType =
       error === undefined
         ? undefined
@@ -329,7 +351,7 @@ export class Transport {
           : error instanceof Error
             ? error.name
             : 'Error';
-    if (metricsEnabled()) {
+    if (metering) {
       record('http.client.request.duration', (performance.now() - started) / 1000, {
         [HTTP.method]: req.method,
         [HTTP.urlTemplate]: route,
@@ -345,38 +367,5 @@ export class Transport {
     if (this.#dynamicAuth) return authHeader(this.#auth);
     if (this.#staticAuth === null) this.#staticAuth = await authHeader(this.#auth);
     return this.#staticAuth;
-  }
-
-  #mapFailure(
-    error: unknown,
-    req: HttpRequest,
-    url: string,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-    timedOut = false,
-  ): unknown {
-    if (signal?.aborted) return signal.reason;
-    if (error instanceof EformidlingError) return error;
-    if (timedOut) {
-      return new TimeoutError(`${req.method} ${req.path} timed out after ${timeoutMs} ms`, {
-        method: req.method,
-        url,
-        timeoutMs,
-        cause: error,
-      });
-    }
-    const cause = (error as { cause?: unknown })?.cause ?? error;
-    if ((cause as { message?: unknown })?.message === 'unexpected redirect') {
-      // fetch's answer to a 3xx in redirect mode 'error' (requests with a body): a definite answer, not a lost one.
-      return ApiError.from({
-        status: 300,
-        method: req.method,
-        url,
-        body: undefined,
-        message: `${req.method} ${req.path} was redirected (3xx); ${NO_REDIRECTS}`,
-      });
-    }
-    const detail = describeNetworkError(cause);
-    return new ConnectionError(`${req.method} ${req.path} failed: ${detail}`, { cause: error, method: req.method, url });
   }
 }

@@ -138,7 +138,11 @@ export async function toApiError(res: Response, method: string, url: string, bas
 
 /** Reads and validates a JSON body. @internal */
 export async function parseJson<S extends z.ZodType>(res: Response, schema: S, ctx: ReadContext): Promise<z.output<S>> {
-  const raw = await res.text();
+  return parseJsonText(await res.text(), schema, res.status, ctx.method, ctx.url);
+}
+
+/** Validates a JSON body already read as text (`status`, `method` and `url` describe the answer in an error). @internal */
+export function parseJsonText<S extends z.ZodType>(raw: string, schema: S, status: number, method: string, url: string): z.output<S> {
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -155,21 +159,15 @@ export async function parseJson<S extends z.ZodType>(res: Response, schema: S, c
         },
       ],
       rawBody: raw,
-      status: res.status,
-      method: ctx.method,
-      url: ctx.url,
+      status,
+      method,
+      url,
     });
   }
   if (fastCheckOf(schema)?.(data)) return data as z.output<S>;
   const result = schema.safeParse(data);
   if (!result.success) {
-    throw new ResponseValidationError({
-      issues: toIssues(result.error),
-      rawBody: raw,
-      status: res.status,
-      method: ctx.method,
-      url: ctx.url,
-    });
+    throw new ResponseValidationError({ issues: toIssues(result.error), rawBody: raw, status, method, url });
   }
   return result.data;
 }
