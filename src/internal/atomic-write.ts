@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ByteSource, toReadable } from './spool.js';
 
@@ -47,12 +47,7 @@ export async function writeFileAtomic(path: string, data: AtomicWriteData, optio
         await handle.close();
       }
     } else {
-      await pipeline(
-        toReadable(data),
-        createWriteStream(temp, { flags: 'wx', mode: options.mode }),
-        options.signal ? { signal: options.signal } : {},
-      );
-      await syncPath(temp, 'r+');
+      await writeStreamDurably(temp, data, options);
     }
     await rename(temp, path);
   } catch (error) {
@@ -85,6 +80,51 @@ export async function writeDirAtomic<T>(
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * How much a stream writes between two flushes. Flushing as the data arrives, not all at the end, lets the disk work
+ * while the network delivers: with one `fsync` after a 1 GiB download the whole gigabyte waited in the page cache and
+ * the save took about 0.85x the time of a plain pipe to a file; flushing every 32 MiB in the background brought it to
+ * the pipe's speed (bench/receive.bench.mjs, "1 GiB download to disk"). It also keeps the dirty pages of one save small.
+ */
+const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
+
+/** Streams `data` into a new file at `temp`, flushing every {@link FLUSH_EVERY_BYTES} in the background and at the end. */
+async function writeStreamDurably(temp: string, data: ByteSource, options: AtomicWriteOptions): Promise<void> {
+  const handle = await open(temp, 'wx', options.mode);
+  let unflushed = 0;
+  let flushing: Promise<void> | undefined;
+  // Kept, not swallowed: Linux reports a writeback error to one fsync of a file description only, so the final
+  // flush may not see an error a background flush already saw.
+  let flushError: unknown;
+  const flushAsWritten = new Transform({
+    transform(chunk: Uint8Array, _encoding, done) {
+      unflushed += chunk.byteLength;
+      if (unflushed >= FLUSH_EVERY_BYTES && flushing === undefined) {
+        unflushed = 0;
+        // Not awaited: the next chunks are written meanwhile.
+        flushing = handle.datasync().then(
+          () => {
+            flushing = undefined;
+          },
+          (error: unknown) => {
+            flushError ??= error;
+            flushing = undefined;
+          },
+        );
+      }
+      done(null, chunk);
+    },
+  });
+  // The stream owns the handle: it flushes it (`fsync`) before closing it when done, and closes it when destroyed.
+  const out = handle.createWriteStream({ flush: true });
+  try {
+    await pipeline(toReadable(data), flushAsWritten, out, options.signal ? { signal: options.signal } : {});
+  } finally {
+    await flushing;
+  }
+  if (flushError !== undefined) throw flushError;
 }
 
 async function syncPath(path: string, flags: string): Promise<void> {

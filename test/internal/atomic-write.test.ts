@@ -33,6 +33,18 @@ describe('writeFileAtomic', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
+  it('writes a stream larger than one background flush whole and in order, with the file mode asked for', async () => {
+    // 70 MiB in 1 MiB chunks, each filled with its own number: two flushes happen while the stream is written.
+    const chunks = Array.from({ length: 70 }, (_, i) => Buffer.alloc(1024 * 1024, i));
+    const file = join(dir, 'stor.asice');
+    await writeFileAtomic(file, Readable.from(chunks), { mode: 0o600 });
+    const written = await readFile(file);
+    expect(written.byteLength).toBe(70 * 1024 * 1024);
+    for (let i = 0; i < 70; i++) expect(written[i * 1024 * 1024 + 12_345], `chunk ${i}`).toBe(i);
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['stor.asice']);
+  });
+
   it('leaves the old file and no temporary file when a stream fails', async () => {
     const file = join(dir, 'state.json');
     await writeFile(file, 'old');
