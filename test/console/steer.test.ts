@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IntegrasjonspunktClient, PROCESSES, type ReceivedMessage } from 'eformidling';
 import { DEPARTEMENT, KOMMUNE } from 'eformidling/mock';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
 import { sendArkivmelding, useConsole } from './browser.js';
@@ -113,13 +114,8 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
   });
 
   it('switches an unlimited fault off and on from its switch', async () => {
-    const page = await ctx.open('faults');
-    await page.getByLabel('Route (path pattern)').fill('/manage/health');
-    await page.getByLabel('Effect').selectOption('status');
-    await page.getByLabel('Times').fill('');
-    await page.getByRole('button', { name: 'Add fault' }).click();
-    const toggle = page.getByRole('switch');
-    await toggle.waitFor();
+    const toggle = await addHealthFault(await ctx.open('faults'));
+    const page = ctx.page;
     expect(await toggle.isChecked()).toBe(true);
     const health = () => fetch(`${ctx.server.baseUrl(DEPARTEMENT)}/manage/health`).then((r) => r.status);
     expect(await health()).toBe(503);
@@ -136,13 +132,8 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
   });
 
   it('keeps a switch where the user put it when a reload read before the change lands during it', async () => {
-    const page = await ctx.open('faults');
-    await page.getByLabel('Route (path pattern)').fill('/manage/health');
-    await page.getByLabel('Effect').selectOption('status');
-    await page.getByLabel('Times').fill('');
-    await page.getByRole('button', { name: 'Add fault' }).click();
-    const toggle = page.getByRole('switch');
-    await page.locator('li.fault input[role="switch"]:checked:enabled').waitFor();
+    const toggle = await addHealthFault(await ctx.open('faults'));
+    const page = ctx.page;
 
     // The reload after switching off is read from the server at once (off) but answered only later; the next PATCH
     // (switching on again) is held until that stale answer has been rendered.
@@ -214,3 +205,13 @@ describe.skipIf(!services().chromium)('simulator console: compose and faults', (
     }
   });
 });
+
+/** Adds an unlimited 503 on /manage/health in the faults view; resolves with its switch, once it shows on. */
+async function addHealthFault(page: Page): Promise<Locator> {
+  await page.getByLabel('Route (path pattern)').fill('/manage/health');
+  await page.getByLabel('Effect').selectOption('status');
+  await page.getByLabel('Times').fill('');
+  await page.getByRole('button', { name: 'Add fault' }).click();
+  await page.locator('li.fault input[role="switch"]:checked:enabled').waitFor();
+  return page.getByRole('switch');
+}
