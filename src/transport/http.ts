@@ -40,7 +40,7 @@ import { createTlsFetch, type FetchLike, type TlsOptions } from './tls.js';
 import { buildUserAgent } from './user-agent.js';
 
 export type { BodySource, HttpRequest, Query, ReadContext, RequestOptions, TransportOptions } from './request.js';
-export { parseJson, type ReadLimits, readBytes, readText, toIssues } from './response.js';
+export { type ReadLimits, readBytes, readText, toIssues } from './response.js';
 
 /**
  * How an attempt's response is read: `json` and `empty` read the whole (small) body while the attempt's timer runs;

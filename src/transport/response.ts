@@ -136,11 +136,6 @@ export async function toApiError(res: Response, method: string, url: string, bas
   return ApiError.from({ status: res.status, method, url, body, rawBody: raw, headers: res.headers });
 }
 
-/** Reads and validates a JSON body. @internal */
-export async function parseJson<S extends z.ZodType>(res: Response, schema: S, ctx: ReadContext): Promise<z.output<S>> {
-  return parseJsonText(await res.text(), schema, res.status, ctx.method, ctx.url);
-}
-
 /** Validates a JSON body already read as text (`status`, `method` and `url` describe the answer in an error). @internal */
 export function parseJsonText<S extends z.ZodType>(raw: string, schema: S, status: number, method: string, url: string): z.output<S> {
   let data: unknown;
