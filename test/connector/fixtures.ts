@@ -97,6 +97,17 @@ export async function sendArkivmelding(from: IntegrasjonspunktClient, to = RECEI
   return messageId;
 }
 
+/** Receives everything queued for the receiver on the IP, as a receiving system would, so the sender sees LEVERT. */
+export async function receiveAll(ip: IntegrasjonspunktClient): Promise<void> {
+  for (;;) {
+    const sbd = await ip.incoming.peek();
+    if (!sbd) return;
+    const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier ?? '';
+    await (await ip.incoming.pop(id))?.arrayBuffer();
+    await ip.incoming.delete(id);
+  }
+}
+
 /** Every status id the IP has, in id order (the ground truth for "nothing lost"). */
 export async function allStatuses(ip: IntegrasjonspunktClient) {
   const out = [];

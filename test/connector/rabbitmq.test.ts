@@ -3,7 +3,6 @@
  * server. Each test uses its own exchange and queues.
  */
 import { randomUUID } from 'node:crypto';
-import type { IntegrasjonspunktClient } from 'eformidling';
 import {
   type BridgeRetry,
   consumeNotifications,
@@ -20,6 +19,7 @@ import {
   allStatuses,
   type BrokerNetwork,
   type Received,
+  receiveAll,
   SENDER,
   sendArkivmelding,
   startBrokerNetwork,
@@ -67,17 +67,6 @@ function consumer(
   });
   running.push(c);
   return { consumer: c, received };
-}
-
-/** Receives everything queued for the receiver on the IP, as a receiving system would, so the sender sees LEVERT. */
-async function receiveAll(ip: IntegrasjonspunktClient): Promise<void> {
-  for (;;) {
-    const sbd = await ip.incoming.peek();
-    if (!sbd) return;
-    const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier ?? '';
-    await (await ip.incoming.pop(id))?.arrayBuffer();
-    await ip.incoming.delete(id);
-  }
 }
 
 const newExchange = () => `efm.test.${randomUUID().slice(0, 8)}`;

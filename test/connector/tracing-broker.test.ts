@@ -19,7 +19,7 @@ import type { Connection } from 'rabbitmq-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { services } from '../helpers/services.js';
 import { useOtel } from '../observability/otel.js';
-import { type BrokerNetwork, sendArkivmelding, startBrokerNetwork, until } from './fixtures.js';
+import { type BrokerNetwork, receiveAll, sendArkivmelding, startBrokerNetwork, until } from './fixtures.js';
 
 const otel = useOtel();
 const app = trace.getTracer('archive-app');
@@ -56,16 +56,6 @@ function appSpan<T>(name: string, work: () => Promise<T> | T): Promise<T> {
 const withAttribute = (spans: ReadableSpan[], key: string, value: unknown) => spans.filter((s) => s.attributes[key] === value);
 const idsOf = (span: ReadableSpan | undefined) => ({ traceId: span?.spanContext().traceId, spanId: span?.spanContext().spanId });
 const parentOf = (span: ReadableSpan | undefined) => span?.parentSpanContext?.spanId;
-
-async function receiveAll(ip: IntegrasjonspunktClient): Promise<void> {
-  for (;;) {
-    const sbd = await ip.incoming.peek();
-    if (!sbd) return;
-    const id = sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier ?? '';
-    await (await ip.incoming.pop(id))?.arrayBuffer();
-    await ip.incoming.delete(id);
-  }
-}
 
 describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
   startBrokerNetwork(net);

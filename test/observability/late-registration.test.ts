@@ -7,11 +7,12 @@
 import { createRequire } from 'node:module';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { DEPARTEMENT, KOMMUNE } from 'eformidling/mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useSimulator } from '../helpers/simulator.js';
+import { CollectingReader } from './otel.js';
 
 const ctx = useSimulator();
 afterAll(() => {
@@ -75,8 +76,3 @@ describe('no provider registered', () => {
     metrics.disable();
   });
 });
-
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}

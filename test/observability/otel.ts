@@ -10,7 +10,8 @@ import { type DataPoint, MeterProvider, MetricReader, type ResourceMetrics } fro
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
-class CollectingReader extends MetricReader {
+/** A metric reader the test collects from when it wants. */
+export class CollectingReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}
 }
