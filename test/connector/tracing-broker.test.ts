@@ -102,9 +102,12 @@ describe.skipIf(!services().rabbitmq)('one trace across the broker', () => {
     await until(() => withAttribute(otel.named(`publish ${exchange}`), 'cloudevents.event_id', event.id).length === 1, 'the publish span');
 
     const [publish] = withAttribute(otel.named(`publish ${exchange}`), 'cloudevents.event_id', event.id);
+    const cycleOf = () => otel.named('eformidling.bridge.cycle').find((s) => idsOf(s).spanId === parentOf(publish));
+    // The cycle's span ends after its last publish is confirmed (and its state written): later still.
+    await until(() => cycleOf() !== undefined, 'the cycle span');
     const [delivery] = withAttribute(otel.named(`process ${exchange}`), 'cloudevents.event_id', event.id);
     const handler = otel.named('archive status').find((s) => parentOf(s) === idsOf(delivery).spanId);
-    const cycle = otel.named('eformidling.bridge.cycle').find((s) => idsOf(s).spanId === parentOf(publish));
+    const cycle = cycleOf();
 
     // The CloudEvent and the AMQP headers carry the publish span.
     const { traceId, spanId } = idsOf(publish);
