@@ -97,21 +97,22 @@ export function FaultsView() {
 }
 
 function FaultItem({ fault: f, requests }) {
-  // The switch follows the click at once; the server's answer (and its fault event) confirms or reverts it. While
-  // the change is in flight a reload that lands cannot put the switch back (useResource reads again after it).
-  const [on, setOn] = useState(f.enabled);
+  // The switch shows the user's choice from the click on, and the server's state otherwise. The choice is dropped
+  // when a fault list read after the change arrives (useResource keeps no read that overlapped a change), or when the
+  // change failed. No effect copies props into state: a deferred effect from an earlier render could undo a click.
+  const [choice, setChoice] = useState(undefined);
+  const on = choice ? choice.enabled : f.enabled;
   const [toggle, busy, error] = useAction(async (enabled) => {
-    setOn(enabled);
+    setChoice({ enabled, settled: false });
     try {
       await send('PATCH', `/faults/${f.id}`, { enabled });
     } catch (e) {
-      setOn(!enabled);
+      setChoice(undefined);
       throw e;
     }
+    setChoice((c) => (c && c.enabled === enabled ? { enabled, settled: true } : c));
   });
-  useEffect(() => {
-    if (!busy) setOn(f.enabled);
-  }, [f.enabled]);
+  useEffect(() => setChoice((c) => (c?.settled ? undefined : c)), [f]);
   const [remove, removing, removeError] = useAction(() => call(`/faults/${f.id}`, { method: 'DELETE' }));
   const hits = f.recentHits.map((id) => requests.get(id)).filter(Boolean);
   const scope = `${f.method ?? 'any method'} ${f.path}${f.org ? ` on ${f.org}` : ' on every IP'}`;
